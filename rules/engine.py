@@ -1,0 +1,208 @@
+"""Match a profile against every clause: status, estimated maximum, stacking and near misses.
+
+Pure and synchronous: facts in, :class:`Assessment` out. The engine knows formula kinds and
+condition operators, never a particular clause; everything clause-specific is in the data.
+
+Status (CONTRACT §1, §4): ``eligible`` (conditions hold, amount computable, in force),
+``possible`` (could hold; the missing facts are listed), ``expired`` / ``not_yet_in_force``
+(conditions hold or could hold, but the assessment date is outside the window). Stacking
+(CONTRACT §2): within one level, eligible matches rewarding the same thing count once, at the
+highest; across levels they add up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rules.conditions import Facts, Verdict, evaluate
+from rules.formulas import Amount, evaluate_formula, tier_for
+from rules.loader import Ruleset
+from rules.schema import Leaf, Rule, Tiers
+
+STATUS_ORDER = {"eligible": 0, "possible": 1, "not_yet_in_force": 2, "expired": 3}
+
+
+@dataclass(slots=True)
+class Match:
+    rule: Rule
+    level: str
+    status: str
+    amount: Amount
+    verdict: Verdict
+    event_index: int | None = None
+    counted: bool = False
+    stacked_under: str | None = None  # the rule this one yielded to
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def max_award_cny(self) -> float | None:
+        return self.amount.value
+
+
+@dataclass(slots=True)
+class NearMiss:
+    """A rule just out of reach and the one change that would bring it in."""
+
+    rule: Rule
+    kind: str  # threshold | next_tier | title | flag
+    fact: str
+    needed: object  # the threshold, or the id / value needed
+    current: object
+    gap: float | None
+    max_award_cny: float | None
+    event_index: int | None = None
+
+
+@dataclass(slots=True)
+class Assessment:
+    as_of: dt.date
+    ruleset_version: str
+    matches: list[Match]
+    near_misses: list[NearMiss]
+    total_max_award_cny: float
+
+
+def _events_in_scope(rule: Rule, facts: Facts) -> list[tuple[int | None, Facts | None]] | None:
+    """For ``for_each: events`` rules, each event (or one unknown event); None: no events."""
+    if rule.for_each is None:
+        return [(None, None)]
+    events = facts.get("events")
+    if events is None:
+        return [(None, None)]
+    if not events:
+        return None
+    return list(enumerate(events))  # type: ignore[arg-type]
+
+
+def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
+    """Assess one enterprise (its known facts) on ``as_of``."""
+    matches: list[Match] = []
+    near: list[NearMiss] = []
+    for rule in ruleset.rules:
+        if rule.beneficiary != "enterprise":
+            continue
+        scopes = _events_in_scope(rule, facts)
+        if scopes is None:
+            continue
+        window = ruleset.window_of(rule).status_on(as_of)
+        for event_index, event in scopes:
+            verdict = evaluate(rule.conditions, facts, event, event_index)  # type: ignore[arg-type]
+            if verdict.value is False:
+                if window == "in_force":
+                    near.extend(_near_misses_of_failed(ruleset, rule, verdict, facts, event, event_index))
+                continue
+            amount = evaluate_formula(rule.formula, facts, event, event_index)
+            if not amount.applies:
+                if window == "in_force" and verdict.value:
+                    near.extend(_near_below_lowest_tier(ruleset, rule, facts, event_index))
+                continue
+            missing = verdict.missing + [m for m in amount.missing if m not in verdict.missing]
+            if window != "in_force":
+                status = window
+            else:
+                status = "eligible" if verdict.value and not missing else "possible"
+            match = Match(rule, ruleset.level_of(rule), status, amount, verdict, event_index, missing=missing)
+            matches.append(match)
+            if status == "eligible":
+                near.extend(_next_tier(ruleset, match, facts))
+    total = _apply_stacking(matches)
+    matches.sort(key=lambda m: (STATUS_ORDER[m.status], not m.counted, -(m.amount.value or 0)))
+    near.sort(key=lambda n: -(n.max_award_cny or 0))
+    return Assessment(as_of, ruleset.version, matches, _dedupe(near), total)
+
+
+def _apply_stacking(matches: list[Match]) -> float:
+    """Mark which eligible matches count (就高不重复) and return the total of those with a number."""
+    groups: dict[tuple, list[Match]] = {}
+    for match in matches:
+        if match.status == "eligible":
+            subject = match.rule.rewards or match.rule.rule_id
+            groups.setdefault((match.level, subject, match.event_index), []).append(match)
+    total = 0.0
+    for members in groups.values():
+        best = max(members, key=lambda m: (m.amount.value is not None, m.amount.value or 0))
+        best.counted = True
+        for other in members:
+            if other is not best:
+                other.stacked_under = best.rule.rule_id
+        if best.amount.value is not None and best.rule.benefit != "loan":
+            total += best.amount.value
+    return round(total, 2)
+
+
+def _reachable_gap(info, leaf: Leaf, current: object) -> float | None:
+    if info is None or info.near_miss is None or leaf.op not in ("gte", "gt") or current is None:
+        return None
+    threshold = float(leaf.value)  # type: ignore[arg-type]
+    gap = threshold - float(current) + (1 if leaf.op == "gt" else 0)  # type: ignore[arg-type]
+    return gap if 0 < gap <= info.near_miss * max(threshold, 1) else None
+
+
+def _near_misses_of_failed(ruleset: Ruleset, rule: Rule, verdict: Verdict, facts: Facts,
+                           event: Facts | None, event_index: int | None) -> list[NearMiss]:
+    """A rule that fails on exactly one leaf, which the enterprise could still change."""
+    if len(verdict.failed) != 1 or verdict.missing:
+        return []
+    leaf = verdict.failed[0]
+    fact = leaf.fact.removeprefix("event.")
+    info = ruleset.facts.get(fact)
+    current = event.get(fact) if leaf.fact.startswith("event.") and event else facts.get(leaf.fact)
+    if leaf.op in ("gte", "gt"):
+        gap = _reachable_gap(info, leaf, current)
+        if gap is None:
+            return []
+        patched = dict(event or {}) if event is not None else None
+        bumped = float(current) + gap  # type: ignore[arg-type]
+        if patched is not None and leaf.fact.startswith("event."):
+            patched[fact] = bumped
+            amount = evaluate_formula(rule.formula, facts, patched, event_index)
+        else:
+            amount = evaluate_formula(rule.formula, {**facts, leaf.fact: bumped}, event, event_index)
+        if amount.missing:
+            amount = Amount(amount.value)
+        return [NearMiss(rule, "threshold", leaf.fact, leaf.value, current, gap, amount.value, event_index)]
+    if info is not None and info.actionable and leaf.op in ("has", "is", "eq"):
+        amount = evaluate_formula(rule.formula, facts, event, event_index)
+        if amount.value is None and leaf.op == "has":
+            return []  # a title with no amount attached is not worth a nudge
+        kind = "title" if leaf.op == "has" else "flag"
+        return [NearMiss(rule, kind, leaf.fact, leaf.value, current, None, amount.value, event_index)]
+    return []
+
+
+def _near_below_lowest_tier(ruleset: Ruleset, rule: Rule, facts: Facts, event_index: int | None) -> list[NearMiss]:
+    formula = rule.formula
+    if not isinstance(formula, Tiers):
+        return []
+    lowest = formula.tiers[0]
+    info = ruleset.facts.get(formula.base)
+    current = facts.get(formula.base)
+    gap = _reachable_gap(info, Leaf(fact=formula.base, op="gte", value=lowest.min), current)
+    if gap is None:
+        return []
+    return [NearMiss(rule, "next_tier", formula.base, lowest.min, current, gap, lowest.amount, event_index)]
+
+
+def _next_tier(ruleset: Ruleset, match: Match, facts: Facts) -> list[NearMiss]:
+    formula = match.rule.formula
+    if not isinstance(formula, Tiers) or match.amount.tier is None or match.amount.tier.max is None:
+        return []
+    upper = tier_for(formula, match.amount.tier.max)
+    info = ruleset.facts.get(formula.base)
+    current = match.amount.base
+    gap = _reachable_gap(info, Leaf(fact=formula.base, op="gte", value=match.amount.tier.max), current)
+    if upper is None or gap is None:
+        return []
+    return [NearMiss(match.rule, "next_tier", formula.base, upper.min, current, gap, upper.amount, match.event_index)]
+
+
+def _dedupe(near: list[NearMiss]) -> list[NearMiss]:
+    seen: set[tuple] = set()
+    out = []
+    for item in near:
+        key = (item.rule.rule_id, item.event_index)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

@@ -1,0 +1,100 @@
+"""Award formulas by kind: fixed, capped, percentage with cap, tiers, per unit, sum, unspecified.
+
+The engine never knows a particular clause; it asks this module what a formula yields for a
+set of facts. When an input is unknown the result is an upper bound where the text gives one
+(the cap, the top tier) and the unknown inputs are listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rules.conditions import Facts, fact_name, lookup
+from rules.schema import Capped, Expr, Fixed, Formula, Percentage, PerUnit, Sum, Tier, Tiers, Unspecified
+
+
+@dataclass(slots=True)
+class Amount:
+    """What a formula yields: ``value`` in yuan (``None`` = not fixed by the text)."""
+
+    value: float | None
+    missing: list[str] = field(default_factory=list)
+    applies: bool = True  # False: the inputs are known and give nothing (below the lowest tier, 0)
+    tier: Tier | None = None
+    base: float | None = None  # the figure the amount was computed from, for the reasons
+
+
+def eval_expr(expr: Expr, facts: Facts, event: Facts | None, event_index: int | None,
+              missing: list[str]) -> float | None:
+    """A number, a fact name, or ``{min|max|sub: [a, b]}``; unknown facts go to ``missing``."""
+    if isinstance(expr, int | float):
+        return float(expr)
+    if isinstance(expr, str):
+        value = lookup(expr, facts, event)
+        if value is None:
+            missing.append(fact_name(expr, event_index))
+            return None
+        return float(value)  # type: ignore[arg-type]
+    (op, args), = expr.items()
+    values = [eval_expr(arg, facts, event, event_index, missing) for arg in args]
+    if any(v is None for v in values):
+        return None
+    if op == "min":
+        return min(values)  # type: ignore[type-var]
+    if op == "max":
+        return max(values)  # type: ignore[type-var]
+    if op == "sub":
+        return values[0] - values[1]  # type: ignore[operator]
+    raise ValueError(f"unknown expression operator {op!r}")
+
+
+def _capped(value: float, cap: float | None) -> float:
+    return value if cap is None else min(value, cap)
+
+
+def tier_for(formula: Tiers, base: float) -> Tier | None:
+    """The tier whose lower bound is inclusive and upper bound exclusive around ``base``."""
+    for tier in formula.tiers:
+        if base >= tier.min and (tier.max is None or base < tier.max):
+            return tier
+    return None
+
+
+def evaluate_formula(formula: Formula, facts: Facts, event: Facts | None = None,
+                     event_index: int | None = None) -> Amount:
+    if isinstance(formula, Fixed):
+        return Amount(formula.amount)
+    if isinstance(formula, Capped):
+        return Amount(formula.cap)
+    if isinstance(formula, Unspecified):
+        return Amount(None)
+    missing: list[str] = []
+    if isinstance(formula, Tiers):
+        base = eval_expr(formula.base, facts, event, event_index, missing)
+        if base is None:
+            return Amount(formula.tiers[-1].amount, missing)
+        tier = tier_for(formula, base)
+        return Amount(tier.amount, applies=True, tier=tier, base=base) if tier else Amount(0, applies=False, base=base)
+    if isinstance(formula, Percentage | PerUnit):
+        value = _part_value(formula, facts, event, event_index, missing)
+        if value is None:
+            return Amount(formula.cap, missing)
+        value = _capped(value, formula.cap)
+        return Amount(round(value, 2), applies=value > 0)
+    assert isinstance(formula, Sum)
+    values = [_part_value(part, facts, event, event_index, missing) for part in formula.parts]
+    if missing:
+        return Amount(formula.cap, missing)
+    total = _capped(sum(values), formula.cap)  # type: ignore[arg-type]
+    return Amount(round(total, 2), applies=total > 0)
+
+
+def _part_value(part: Percentage | PerUnit | Fixed, facts: Facts, event: Facts | None,
+                event_index: int | None, missing: list[str]) -> float | None:
+    if isinstance(part, Fixed):
+        return part.amount
+    if isinstance(part, Percentage):
+        base = eval_expr(part.base, facts, event, event_index, missing)
+        return None if base is None else _capped(max(base, 0.0) * part.rate, part.cap)
+    count = eval_expr(part.count, facts, event, event_index, missing)
+    return None if count is None else _capped(max(count, 0.0) * part.amount_per_unit, part.cap)

@@ -1,0 +1,118 @@
+"""Load and validate the policy data in ``rules/data/``; fingerprint it as ``ruleset_version``.
+
+A malformed record fails loudly with the file, the rule id and the field, so a typo in the
+data can never silently change an answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from rules.schema import Document, DocumentFile, Rule
+
+DATA_DIR = Path(__file__).parent / "data"
+DOCUMENT_FILES = ("YZ2025.yaml", "CQ2025.yaml", "CQ2022.yaml", "YZ2021.yaml")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class RuleDataError(ValueError):
+    """The policy data is malformed; the message names the file, the rule and the field."""
+
+
+class FactInfo(BaseModel):
+    """How a profile fact is shown and how far a near miss may reach for it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    unit: str  # cny | count | bool | ids | district | choice | events
+    near_miss: float | None = None  # relative gap still "within reach" for numeric thresholds
+    actionable: bool = False  # a title / activity / flag the enterprise could still obtain
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    documents: dict[str, Document]
+    rules: tuple[Rule, ...]
+    facts: dict[str, FactInfo]
+    version: str
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.rule_id: rule for rule in self.rules}
+
+    def document_of(self, rule: Rule) -> Document:
+        return self.documents[rule.clause_id.split("-", 1)[0]]
+
+    def level_of(self, rule: Rule) -> str:
+        return self.document_of(rule).level
+
+    def window_of(self, rule: Rule):
+        return rule.effective or self.document_of(rule).effective
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise RuleDataError(f"{path.name}: not valid YAML: {exc}") from exc
+
+
+def _describe(path: Path, raw: dict, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    where = path.name
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        try:
+            where += f": rule {raw['rules'][loc[1]].get('rule_id', '#' + str(loc[1]))}"
+        except (IndexError, AttributeError, KeyError):
+            where += f": rule #{loc[1]}"
+        loc = loc[2:]
+    field = ".".join(str(p) for p in loc) or "(record)"
+    return f"{where}: field {field}: {err['msg']}"
+
+
+def load_document_file(path: Path) -> DocumentFile:
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise RuleDataError(f"{path.name}: expected a mapping with 'document' and 'rules'")
+    try:
+        return DocumentFile.model_validate(raw)
+    except ValidationError as exc:
+        raise RuleDataError(_describe(path, raw, exc)) from None
+
+
+def load_ruleset(data_dir: Path = DATA_DIR) -> Ruleset:
+    documents: dict[str, Document] = {}
+    rules: list[Rule] = []
+    digest = hashlib.sha256()
+    for name in DOCUMENT_FILES:
+        path = data_dir / name
+        parsed = load_document_file(path)
+        documents[parsed.document.key] = parsed.document
+        rules.extend(parsed.rules)
+        digest.update(path.read_bytes())
+    facts_raw = _read_yaml(data_dir / "facts.yaml")
+    digest.update((data_dir / "facts.yaml").read_bytes())
+    try:
+        facts = {name: FactInfo.model_validate(info) for name, info in facts_raw["facts"].items()}  # type: ignore[index]
+    except (ValidationError, KeyError, TypeError) as exc:
+        raise RuleDataError(f"facts.yaml: {exc}") from None
+    return Ruleset(documents, tuple(rules), facts, digest.hexdigest()[:16])
+
+
+@functools.cache
+def default_ruleset() -> Ruleset:
+    """The packaged rules, loaded once per process."""
+    return load_ruleset()
+
+
+def canonical_json(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
