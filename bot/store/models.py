@@ -1,0 +1,75 @@
+"""Records the conversation store keeps: conversation state and finished assessments.
+
+Conversation state is opaque JSON text to the store; only the dialogue layer parses it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Channel = Literal["web", "telegram", "cli"]
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """One conversation as stored: ``version`` grows by one on every write (1 on creation)."""
+
+    key: str
+    version: int
+    state_json: str
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CasToken:
+    """What a compare-and-set write checks: the stored version and the conversation's incarnation.
+
+    The incarnation is a random id given to a conversation when it is created, so that a write
+    prepared against a conversation that was deleted (or expired) and created again in the
+    meantime is refused even though the version numbers start over.
+    """
+
+    version: int
+    incarnation: str
+
+
+def new_incarnation() -> str:
+    """A fresh random incarnation id."""
+    return uuid.uuid4().hex
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+class AssessmentRecord(BaseModel):
+    """A finished assessment, kept for the staff. ``created_at`` serialises as UTC ISO 8601."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex, min_length=1)
+    conversation_key: str = Field(min_length=1)
+    created_at: datetime = Field(default_factory=utc_now)
+    channel: Channel
+    locale: str
+    ruleset_version: str
+    profile: dict[str, Any]
+    result: dict[str, Any]
+
+    @field_validator("created_at")
+    @classmethod
+    def _created_at_in_utc(cls, value: datetime) -> datetime:
+        return as_utc(value)

@@ -1,0 +1,249 @@
+"""SQLite back end: one database file, safe across threads and processes.
+
+WAL journal, ``synchronous=NORMAL`` (a crash of the process loses nothing; a power cut may lose
+the last commits), ``busy_timeout`` for cross-process waits, schema versioned with
+``PRAGMA user_version``. Every operation is one short synchronous function run on a dedicated
+worker thread that owns the connection, so a lock held by another process, or a checkpoint's
+fsync, never stalls the event loop. Writes use ``BEGIN IMMEDIATE`` and the compare-and-set is
+``UPDATE ... WHERE key=? AND version=? AND incarnation=?``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from bot.store.base import DEFAULT_IDLE_TTL_SECONDS, DEFAULT_MAX_ATTEMPTS, Snapshot, Store, StoreError
+from bot.store.models import AssessmentRecord, CasToken, Conversation, as_utc
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SCHEMA_VERSION = 1
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE conversations (
+               key         TEXT PRIMARY KEY,
+               version     INTEGER NOT NULL,
+               incarnation TEXT NOT NULL,
+               state_json  TEXT NOT NULL,
+               updated_at  REAL NOT NULL
+           )""",
+        "CREATE INDEX conversations_updated_at ON conversations (updated_at)",
+        """CREATE TABLE records (
+               id               TEXT PRIMARY KEY,
+               conversation_key TEXT NOT NULL,
+               created_at       REAL NOT NULL,
+               body             TEXT NOT NULL
+           )""",
+        "CREATE INDEX records_conversation_key ON records (conversation_key)",
+        "CREATE INDEX records_created_at ON records (created_at)",
+    ),
+}
+
+
+@contextmanager
+def _immediate_transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction that takes the database write lock up front (waits up to busy_timeout)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    with _immediate_transaction(db):
+        current = db.execute("PRAGMA user_version").fetchone()[0]
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"database schema version {current} is newer than this code ({SCHEMA_VERSION})")
+        for target in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in _MIGRATIONS[target]:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {target}")
+            log.info("sqlite store schema migrated to version %d", target)
+
+
+def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"could not switch {path} to WAL journal mode (got {mode!r})")
+        db.execute("PRAGMA synchronous = NORMAL")
+        _migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+class SqliteStore(Store):
+    """Conversation and record store in one SQLite file (created with its directory if missing)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        idle_ttl_seconds: float = DEFAULT_IDLE_TTL_SECONDS,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        busy_timeout_ms: int = 5000,
+    ) -> None:
+        super().__init__(idle_ttl_seconds=idle_ttl_seconds, max_attempts=max_attempts)
+        self.path = Path(path)
+        self._db = _connect(self.path, busy_timeout_ms)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="awardbot-sqlite")
+        self._closed = False
+
+    async def _run(self, operation: Callable[..., T], *args: object) -> T:
+        if self._closed:
+            raise StoreError("the store is closed")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, functools.partial(operation, *args))
+
+    def _live_after(self) -> float:
+        """Conversations updated at or before this moment have expired."""
+        return time.time() - self.idle_ttl_seconds
+
+    # -- conversations -------------------------------------------------------------------------
+
+    async def get(self, key: str) -> Conversation | None:
+        return await self._run(self._get_sync, key)
+
+    def _get_sync(self, key: str) -> Conversation | None:
+        row = self._db.execute(
+            "SELECT version, state_json, updated_at FROM conversations WHERE key = ? AND updated_at > ?",
+            (key, self._live_after()),
+        ).fetchone()
+        return None if row is None else Conversation(key, row[0], row[1], row[2])
+
+    async def _read_snapshot(self, key: str) -> Snapshot:
+        return await self._run(self._read_snapshot_sync, key)
+
+    def _read_snapshot_sync(self, key: str) -> Snapshot:
+        row = self._db.execute(
+            "SELECT version, incarnation, state_json, updated_at FROM conversations WHERE key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return Snapshot(conversation=None, token=None)
+        version, incarnation, state_json, updated_at = row
+        live = updated_at > self._live_after()
+        conversation = Conversation(key, version, state_json, updated_at) if live else None
+        return Snapshot(conversation=conversation, token=CasToken(version, incarnation))
+
+    async def _write_if_unchanged(
+        self, conversation: Conversation, incarnation: str, expected: CasToken | None
+    ) -> bool:
+        return await self._run(self._write_if_unchanged_sync, conversation, incarnation, expected)
+
+    def _write_if_unchanged_sync(
+        self, conv: Conversation, incarnation: str, expected: CasToken | None
+    ) -> bool:
+        with _immediate_transaction(self._db):
+            if expected is None:
+                cursor = self._db.execute(
+                    "INSERT INTO conversations (key, version, incarnation, state_json, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                    (conv.key, conv.version, incarnation, conv.state_json, conv.updated_at),
+                )
+            else:
+                cursor = self._db.execute(
+                    "UPDATE conversations SET version = ?, incarnation = ?, state_json = ?, updated_at = ?"
+                    " WHERE key = ? AND version = ? AND incarnation = ?",
+                    (
+                        conv.version,
+                        incarnation,
+                        conv.state_json,
+                        conv.updated_at,
+                        conv.key,
+                        expected.version,
+                        expected.incarnation,
+                    ),
+                )
+            return cursor.rowcount == 1
+
+    async def delete_conversation(self, key: str) -> bool:
+        return await self._run(self._delete_conversation_sync, key)
+
+    def _delete_conversation_sync(self, key: str) -> bool:
+        with _immediate_transaction(self._db):
+            return self._db.execute("DELETE FROM conversations WHERE key = ?", (key,)).rowcount > 0
+
+    async def purge_expired(self) -> int:
+        return await self._run(self._purge_expired_sync)
+
+    def _purge_expired_sync(self) -> int:
+        with _immediate_transaction(self._db):
+            removed = self._db.execute(
+                "DELETE FROM conversations WHERE updated_at <= ?", (self._live_after(),)
+            ).rowcount
+        log.debug("purged %d expired conversations", removed)
+        return removed
+
+    # -- assessment records --------------------------------------------------------------------
+
+    async def add_record(self, record: AssessmentRecord) -> bool:
+        return await self._run(self._add_record_sync, record)
+
+    def _add_record_sync(self, record: AssessmentRecord) -> bool:
+        with _immediate_transaction(self._db):
+            cursor = self._db.execute(
+                "INSERT INTO records (id, conversation_key, created_at, body) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING",
+                (record.id, record.conversation_key, record.created_at.timestamp(), record.model_dump_json()),
+            )
+        return cursor.rowcount == 1
+
+    async def list_records(self, since: datetime | None = None, limit: int = 1000) -> list[AssessmentRecord]:
+        if limit <= 0:
+            return []
+        since_ts = float("-inf") if since is None else as_utc(since).timestamp()
+        return await self._run(self._list_records_sync, since_ts, limit)
+
+    def _list_records_sync(self, since_ts: float, limit: int) -> list[AssessmentRecord]:
+        rows = self._db.execute(
+            "SELECT body FROM records WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            (since_ts, limit),
+        ).fetchall()
+        return [AssessmentRecord.model_validate_json(body) for (body,) in rows]
+
+    async def forget(self, conversation_key: str) -> int:
+        return await self._run(self._forget_sync, conversation_key)
+
+    def _forget_sync(self, conversation_key: str) -> int:
+        with _immediate_transaction(self._db):
+            conversations = self._db.execute(
+                "DELETE FROM conversations WHERE key = ?", (conversation_key,)
+            ).rowcount
+            records = self._db.execute(
+                "DELETE FROM records WHERE conversation_key = ?", (conversation_key,)
+            ).rowcount
+        log.debug(
+            "forgot conversation %s: %d conversation, %d records", conversation_key, conversations, records
+        )
+        return conversations + records
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._worker, self._db.close)  # runs after any queued operation
+        self._worker.shutdown(wait=False)
