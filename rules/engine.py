@@ -13,12 +13,13 @@ highest; across levels they add up.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rules.conditions import Facts, Verdict, evaluate
+from rules.conditions import Facts, Verdict, compile_leaf, evaluate, leaf_missing
 from rules.formulas import Amount, evaluate_formula, tier_for
 from rules.loader import Ruleset
-from rules.schema import Leaf, Rule, Tiers
+from rules.schema import AllOf, Leaf, Rule, Tiers, Window
 
 STATUS_ORDER = {"eligible": 0, "possible": 1, "not_yet_in_force": 2, "expired": 3}
 
@@ -29,7 +30,6 @@ class Match:
     level: str
     status: str
     amount: Amount
-    verdict: Verdict
     event_index: int | None = None
     counted: bool = False
     stacked_under: str | None = None  # the rule this one yielded to
@@ -63,33 +63,150 @@ class Assessment:
     total_max_award_cny: float
 
 
+@dataclass(frozen=True, slots=True)
+class CompiledLeaf:
+    leaf: Leaf
+    near_missable: bool  # could this leaf alone be "just out of reach"?
+    test: Callable[[Facts, Facts | None], bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule prepared once per ruleset: its level and window looked up, flat conditions listed."""
+
+    rule: Rule
+    level: str
+    window: Window
+    flat: tuple[CompiledLeaf, ...] | None  # the leaves of a plain ``all``; None: nested any/not
+    district_leaf: Leaf | None  # a top-level [district, eq|ne, …] leaf, judged once per profile
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRuleset:
+    """Rules bucketed by their district condition, so a profile only visits rules that can apply."""
+
+    by_district: dict[tuple[str, object], tuple[CompiledRule, ...]]  # (op, value) -> rules
+    anywhere: tuple[CompiledRule, ...]
+
+    def candidates(self, district: object) -> list[CompiledRule]:
+        out = list(self.anywhere)
+        for (op, value), rules in self.by_district.items():
+            if district is None or (district == value) == (op == "eq"):
+                out.extend(rules)
+        return out
+
+
+_COMPILED: dict[str, CompiledRuleset] = {}
+
+
+def _near_missable(ruleset: Ruleset, leaf: Leaf) -> bool:
+    info = ruleset.facts.get(leaf.fact.removeprefix("event."))
+    if info is None:
+        return False
+    if leaf.op in ("gte", "gt"):
+        return info.near_miss is not None
+    return info.actionable and leaf.op in ("has", "is", "eq")
+
+
+def _leaf_order(compiled: CompiledLeaf) -> tuple[bool, bool]:
+    # decisive, non-actionable leaves first; among them list membership (usually false) first
+    return compiled.near_missable, compiled.leaf.op not in ("has", "has_any")
+
+
+def _compile_rule(ruleset: Ruleset, rule: Rule) -> CompiledRule:
+    cond = rule.conditions
+    flat = district_leaf = None
+    if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
+        parts = list(cond.all)
+        district_leaf = next((p for p in parts if p.fact == "district" and p.op in ("eq", "ne")), None)
+        leaves = [CompiledLeaf(leaf, _near_missable(ruleset, leaf), compile_leaf(leaf))
+                  for leaf in parts if leaf is not district_leaf]
+        flat = tuple(sorted(leaves, key=_leaf_order))
+    return CompiledRule(rule, ruleset.level_of(rule), ruleset.window_of(rule), flat, district_leaf)
+
+
+def compiled_rules(ruleset: Ruleset) -> CompiledRuleset:
+    """The enterprise rules, ready to evaluate; cached per ruleset version."""
+    cached = _COMPILED.get(ruleset.version)
+    if cached is None:
+        by_district: dict[tuple[str, object], list[CompiledRule]] = {}
+        anywhere: list[CompiledRule] = []
+        for rule in ruleset.rules:
+            if rule.beneficiary == "enterprise":
+                compiled = _compile_rule(ruleset, rule)
+                leaf = compiled.district_leaf
+                (by_district.setdefault((leaf.op, leaf.value), []) if leaf else anywhere).append(compiled)
+        cached = _COMPILED[ruleset.version] = CompiledRuleset(
+            {key: tuple(rules) for key, rules in by_district.items()}, tuple(anywhere))
+    return cached
+
+
+_NO_NEAR_MISS = Verdict(False)
+
+
+def _evaluate_flat(leaves: tuple[CompiledLeaf, ...], facts: Facts, event: Facts | None,
+                   event_index: int | None) -> Verdict:
+    """The fast path for a plain ``all``: stop at the first failure that cannot be a near miss."""
+    failed: Leaf | None = None
+    unknown: list[Leaf] | None = None
+    for compiled in leaves:
+        value = compiled.test(facts, event)
+        if value is False:
+            if failed is not None or not compiled.near_missable or unknown:
+                return _NO_NEAR_MISS
+            failed = compiled.leaf
+        elif value is None:
+            if failed is not None:
+                return _NO_NEAR_MISS
+            (unknown := unknown or []).append(compiled.leaf)
+    if failed is not None:
+        return Verdict(False, failed=[failed])
+    if unknown:
+        missing: list[str] = []
+        for leaf in unknown:
+            missing.extend(m for m in leaf_missing(leaf, facts, event, event_index) if m not in missing)
+        return Verdict(None, missing)
+    return Verdict(True)
+
+
 def _events_in_scope(rule: Rule, facts: Facts) -> list[tuple[int | None, Facts | None]] | None:
     """For ``for_each: events`` rules, each event (or one unknown event); None: no events."""
     if rule.for_each is None:
-        return [(None, None)]
+        return _NO_EVENT
     events = facts.get("events")
     if events is None:
-        return [(None, None)]
+        return _NO_EVENT
     if not events:
         return None
     return list(enumerate(events))  # type: ignore[arg-type]
+
+
+_NO_EVENT: list[tuple[int | None, Facts | None]] = [(None, None)]
 
 
 def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
     """Assess one enterprise (its known facts) on ``as_of``."""
     matches: list[Match] = []
     near: list[NearMiss] = []
-    for rule in ruleset.rules:
-        if rule.beneficiary != "enterprise":
-            continue
+    windows: dict[int, str] = {}
+    district_unknown = facts.get("district") is None
+    for compiled in compiled_rules(ruleset).candidates(facts.get("district")):
+        rule = compiled.rule
         scopes = _events_in_scope(rule, facts)
         if scopes is None:
             continue
-        window = ruleset.window_of(rule).status_on(as_of)
+        window = windows.get(id(compiled.window))
+        if window is None:
+            window = windows[id(compiled.window)] = compiled.window.status_on(as_of)
         for event_index, event in scopes:
-            verdict = evaluate(rule.conditions, facts, event, event_index)  # type: ignore[arg-type]
+            if compiled.flat is not None:
+                verdict = _evaluate_flat(compiled.flat, facts, event, event_index)
+                if district_unknown and compiled.district_leaf is not None:
+                    verdict = _NO_NEAR_MISS if verdict.value is False else Verdict(None, ["district", *verdict.missing])
+            else:
+                verdict = evaluate(rule.conditions, facts, event, event_index)  # type: ignore[arg-type]
             if verdict.value is False:
-                if window == "in_force":
+                if window == "in_force" and verdict.failed:
                     near.extend(_near_misses_of_failed(ruleset, rule, verdict, facts, event, event_index))
                 continue
             amount = evaluate_formula(rule.formula, facts, event, event_index)
@@ -102,7 +219,7 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
                 status = window
             else:
                 status = "eligible" if verdict.value and not missing else "possible"
-            match = Match(rule, ruleset.level_of(rule), status, amount, verdict, event_index, missing=missing)
+            match = Match(rule, compiled.level, status, amount, event_index, missing=missing)
             matches.append(match)
             if status == "eligible":
                 near.extend(_next_tier(ruleset, match, facts))

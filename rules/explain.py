@@ -7,8 +7,8 @@ the formula that set the amount; near misses say what one change would bring.
 from __future__ import annotations
 
 from locales import has, t
-from locales.formatting import format_count, format_cny, format_percent
-from rules.conditions import Facts, lookup
+from locales.formatting import format_cny, format_count, format_percent
+from rules.conditions import Facts, evaluate, lookup
 from rules.engine import Match, NearMiss
 from rules.formulas import eval_expr
 from rules.loader import Ruleset
@@ -127,7 +127,8 @@ def match_reasons(ruleset: Ruleset, match: Match, facts: Facts, locale: str) -> 
     if match.event_index is not None:
         event = facts["events"][match.event_index]  # type: ignore[index]
         reasons.append(t(locale, "reason.event", n=match.event_index + 1))
-    reasons.extend(leaf_reason(ruleset, leaf, facts, event, locale) for leaf in match.verdict.held)
+    held = evaluate(match.rule.conditions, facts, event, match.event_index).held  # type: ignore[arg-type]
+    reasons.extend(leaf_reason(ruleset, leaf, facts, event, locale) for leaf in held)
     formula_text = formula_reason(ruleset, match, facts, event, locale)
     if formula_text:
         reasons.append(formula_text)

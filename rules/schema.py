@@ -13,7 +13,7 @@ rule may be ``event.<key>``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from typing_extensions import TypeAliasType
@@ -79,7 +79,7 @@ class NotOf(Strict):
     not_: Condition = Field(alias="not")
 
 
-Condition = Annotated[Union[Leaf, AllOf, AnyOf, NotOf], Field(union_mode="left_to_right")]
+Condition = Annotated[Leaf | AllOf | AnyOf | NotOf, Field(union_mode="left_to_right")]
 
 
 def _conditions_from_yaml(node: object) -> object:
@@ -100,7 +100,7 @@ def _conditions_from_yaml(node: object) -> object:
 # --- formulas -----------------------------------------------------------------------------
 
 #: number | fact | {min|max|sub: [a, b]}
-Expr = TypeAliasType("Expr", Union[float, str, dict[str, list["Expr"]]])
+Expr = TypeAliasType("Expr", float | str | dict[str, list["Expr"]])
 
 
 class Fixed(Strict):
@@ -163,7 +163,7 @@ class Unspecified(Strict):
 
 
 Formula = Annotated[
-    Union[Fixed, Capped, Percentage, Tiers, PerUnit, Sum, Unspecified], Field(discriminator="kind")
+    Fixed | Capped | Percentage | Tiers | PerUnit | Sum | Unspecified, Field(discriminator="kind")
 ]
 
 

@@ -1,0 +1,105 @@
+"""Median time per call of each answer parser in dialogs.parsing, over realistic answers.
+
+Run from the repository root: ``python bench/parsing.py [--rounds N]``. Prints one line
+per parser: the median µs per call, over every input of its mix, repeated N rounds.
+The target is well under 100 µs per call for each parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dialogs.parsing import (  # noqa: E402  (path set up above)
+    ChoiceOption,
+    parse_amount,
+    parse_bool,
+    parse_choice,
+    parse_integer,
+    parse_multi,
+)
+
+OPTIONS = (
+    ChoiceOption("national_key_software", ("国家鼓励的重点软件企业", "National key software enterprise")),
+    ChoiceOption("national_little_giant", ("国家专精特新“小巨人”", "National “little giant” enterprise")),
+    ChoiceOption(
+        "municipal_key_software",
+        ("市级重点软件和信息服务企业", "Municipal key software and information service enterprise"),
+    ),
+    ChoiceOption("beidouxing", ("重庆市“北斗星”软件企业", "Chongqing Beidouxing software enterprise")),
+    ChoiceOption("qimingxing", ("重庆市“启明星”软件企业", "Chongqing Qimingxing software enterprise")),
+    ChoiceOption(
+        "municipal_specialized_sme", ("市级专精特新中小企业", "Municipal specialised and sophisticated SME")
+    ),
+    ChoiceOption("high_tech_enterprise", ("国家高新技术企业", "National high-tech enterprise"), ("高企",)),
+    ChoiceOption(
+        "genai_model_filing", ("中央网信办生成式人工智能大模型备案", "Generative AI model filing (CAC)")
+    ),
+    ChoiceOption("openharmony_certificate", ("开源鸿蒙兼容性证书", "OpenHarmony compatibility certificate")),
+    ChoiceOption("ai_agent_development", ("智能体开发", "AI agent development")),
+    ChoiceOption("digital_twin_development", ("数字孪生开发", "Digital twin development")),
+    ChoiceOption("industrial_software_rnd", ("工业软件研发", "Industrial software R&D")),
+    ChoiceOption("automotive_software_rnd", ("汽车软件研发", "Automotive software R&D")),
+    ChoiceOption("open_source_project", ("开源项目", "Open-source project")),
+    ChoiceOption("chain_project", ("链式攻关项目", "Chain project (链式攻关)")),
+)
+
+AMOUNT_ANSWERS = [
+    "1.2亿", "3000万", "约3000万", "一千二百万", "1,200,000", "RMB 12 million", "1亿2000万",
+    "两千万", "300k", "3.5万元", "abc", "不知道", "-5", "１２００万", "大约 1.5 亿",
+]  # fmt: skip
+INTEGER_ANSWERS = ["5200", "5,200人", "五千二百", "约5千人", "1.2万人", "about 5k", "5.5人", "不清楚", "两万"]
+BOOL_ANSWERS = ["是", "是的", "有的", "yes", "Y", "没有", "不是", "no", "nope", "可能", "跳过"]
+CHOICE_ANSWERS = [
+    "2",
+    "第3个",
+    "小巨人",
+    "北斗星",
+    "genai filing",
+    "国家高新技术企业",
+    "专精特新",
+    "abc",
+    "鸿蒙证书",
+]
+MULTI_ANSWERS = [
+    "小巨人、北斗星", "1,3,5", "专精特新", "无", "genai filing, openharmony", "小巨人 北斗星",
+    "Generative AI model filing and little giant", "市级重点软件和信息服务企业、高企", "abc",
+]  # fmt: skip
+
+
+def median_microseconds(parse: Callable[[str], object], answers: Sequence[str], rounds: int) -> float:
+    """Median µs of one call, timing each answer separately over ``rounds`` rounds."""
+    for answer in answers:  # warm caches (option index, regexes) outside the timing
+        parse(answer)
+    timings = []
+    for _ in range(rounds):
+        for answer in answers:
+            start = time.perf_counter_ns()
+            parse(answer)
+            timings.append(time.perf_counter_ns() - start)
+    return statistics.median(timings) / 1000
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("--rounds", type=int, default=2000)
+    rounds = arguments.parse_args(argv).rounds
+    cases: list[tuple[str, Callable[[str], object], Sequence[str]]] = [
+        ("parse_amount", parse_amount, AMOUNT_ANSWERS),
+        ("parse_integer", parse_integer, INTEGER_ANSWERS),
+        ("parse_bool", parse_bool, BOOL_ANSWERS),
+        (f"parse_choice ({len(OPTIONS)} options)", lambda text: parse_choice(text, OPTIONS), CHOICE_ANSWERS),
+        (f"parse_multi ({len(OPTIONS)} options)", lambda text: parse_multi(text, OPTIONS), MULTI_ANSWERS),
+    ]
+    for name, parse, answers in cases:
+        print(f"{name:<28} median {median_microseconds(parse, answers, rounds):7.1f} µs/call")
+
+
+if __name__ == "__main__":
+    main()

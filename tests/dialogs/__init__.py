@@ -1,0 +1,1 @@
+"""Tests of the dialog layer: answer parsing, questions, flows."""
