@@ -214,7 +214,7 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
                 if window == "in_force" and verdict.value:
                     near.extend(_near_below_lowest_tier(ruleset, rule, facts, event_index))
                 continue
-            missing = verdict.missing + [m for m in amount.missing if m not in verdict.missing]
+            missing = list(dict.fromkeys(verdict.missing + amount.missing))
             if window != "in_force":
                 status = window
             else:
@@ -226,7 +226,8 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
     total = _apply_stacking(matches)
     matches.sort(key=lambda m: (STATUS_ORDER[m.status], not m.counted, -(m.amount.value or 0)))
     near.sort(key=lambda n: -(n.max_award_cny or 0))
-    return Assessment(as_of, ruleset.version, matches, _dedupe(near), total)
+    levels = {key: document.level for key, document in ruleset.documents.items()}
+    return Assessment(as_of, ruleset.version, matches, _dedupe(near, levels), total)
 
 
 def _apply_stacking(matches: list[Match]) -> float:
@@ -314,11 +315,13 @@ def _next_tier(ruleset: Ruleset, match: Match, facts: Facts) -> list[NearMiss]:
     return [NearMiss(match.rule, "next_tier", formula.base, upper.min, current, gap, upper.amount, match.event_index)]
 
 
-def _dedupe(near: list[NearMiss]) -> list[NearMiss]:
+def _dedupe(near: list[NearMiss], levels: dict[str, str]) -> list[NearMiss]:
+    """One near miss per rule, and per stacking subject and level (only one of them could count)."""
     seen: set[tuple] = set()
     out = []
-    for item in near:
-        key = (item.rule.rule_id, item.event_index)
+    for item in near:  # sorted by amount, highest first
+        subject = item.rule.rewards or item.rule.rule_id
+        key = (levels[item.rule.clause_id.split("-")[0]], subject, item.event_index)
         if key not in seen:
             seen.add(key)
             out.append(item)

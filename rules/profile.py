@@ -72,6 +72,7 @@ EXTENSION_ACTIVITIES: tuple[str, ...] = (
     "new_key_technology_project",  # ext: key core-technology project by 揭榜挂帅/赛马 (CQ2022)
     "graduate_founder_startup",  # ext: small/micro software firm run by a first-time graduate founder
     "new_track_business",  # ext: AI / metaverse / space-information new-track business
+    "rnd_team_30pct_50plus",  # ext: R&D staff over 30% of employees and at least 50 people
 )
 ACTIVITIES: tuple[str, ...] = CONTRACT_ACTIVITIES + EXTENSION_ACTIVITIES
 
@@ -161,6 +162,7 @@ class Profile(BaseModel):
     platform_level: Literal["national", "municipal", "other"] | None = None
     maas_enterprises_served: Count | None = None
     online_platform_investment_cny: Amount | None = None
+    refinancing_amount_cny: Amount | None = None
     as_of: dt.date | None = None
 
     @field_validator("district")

@@ -1,0 +1,235 @@
+"""The conversation's questions, declared once, in the order they are worth asking.
+
+Each question fills one profile field. Its text is the locale message ``dialog.ask_<id>``, its
+validator (if any) is the function ``validate_<id>`` below, and its answer kind decides the
+parser. Which question comes next is not drawn as fixed arrows: the dialog asks the first
+question of this table whose fact an undecided rule still needs (see ``dialogs.flow``), so
+a question that cannot change the result is never asked. ``depends_on`` names the answers
+whose change makes this one stale (it is asked again).
+
+The table is checked when the module loads (:func:`check_questions`), and drawn in
+``dialogs/flow.mmd`` (kept in sync by a test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from locales import LOCALES, has
+from rules.loader import default_ruleset
+from rules.profile import CERTIFICATIONS, CHONGQING_DISTRICTS, EVENT_KINDS, EVENT_LEVELS, OUTSIDE_CHONGQING, \
+    PLATFORM_LEVELS, Profile
+
+Kind = Literal["amount", "integer", "bool", "choice", "multi"]
+Answers = dict[str, object]
+
+MAX_EVENTS = 3
+PLAUSIBLE_AMOUNT_CNY = 10**12  # 1 万亿元: beyond any single enterprise's figure
+PLAUSIBLE_HEADCOUNT = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question: ``id`` names its template (``ask_<id>``) and validator (``validate_<id>``)."""
+
+    id: str
+    kind: Kind
+    field: str  # the profile field it fills; for event questions the key inside an event
+    scope: Literal["profile", "event", "events_more"] = "profile"
+    options: tuple[str, ...] | Callable[[Answers], tuple[str, ...]] | None = None
+    option_catalog: str | None = None  # locale catalog holding the option labels
+    depends_on: tuple[str, ...] = ()
+
+    def key(self, event_index: int | None = None) -> str:
+        """The fact name as the engine reports it missing: ``revenue_cny``, ``events[0].attendees``."""
+        if self.scope == "event":
+            return f"events[{event_index}].{self.field}"
+        return self.field
+
+
+def held_certifications(answers: Answers) -> tuple[str, ...]:
+    held = answers.get("certifications") or ()
+    return tuple(c for c in CERTIFICATIONS if c in held)
+
+
+def relevant_activities(answers: Answers) -> tuple[str, ...]:
+    """Only the activities that some rule still open for this enterprise looks at."""
+    from dialogs.flow import activities_still_relevant
+
+    return activities_still_relevant(answers)
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("district", "choice", "district", options=CHONGQING_DISTRICTS + (OUTSIDE_CHONGQING,),
+             option_catalog="districts"),
+    Question("is_software_enterprise", "bool", "is_software_enterprise"),
+    Question("certifications", "multi", "certifications", options=CERTIFICATIONS, option_catalog="certifications"),
+    Question("new_certifications", "multi", "new_certifications", options=held_certifications,
+             option_catalog="certifications", depends_on=("certifications",)),
+    Question("revenue_cny", "amount", "revenue_cny"),
+    Question("revenue_prev_cny", "amount", "revenue_prev_cny"),
+    Question("software_staff", "integer", "software_staff"),
+    Question("software_staff_prev_max", "integer", "software_staff_prev_max"),
+    Question("software_revenue_cny", "amount", "software_revenue_cny"),
+    Question("software_revenue_prev_max_cny", "amount", "software_revenue_prev_max_cny"),
+    Question("activities", "multi", "activities", options=relevant_activities, option_catalog="activities"),
+    Question("platform_level", "choice", "platform_level", options=PLATFORM_LEVELS, option_catalog="platform_levels"),
+    Question("maas_enterprises_served", "integer", "maas_enterprises_served"),
+    Question("online_platform_investment_cny", "amount", "online_platform_investment_cny"),
+    Question("refinancing_amount_cny", "amount", "refinancing_amount_cny"),
+    Question("compute_spend_cny", "amount", "compute_spend_cny"),
+    Question("rnd_reserve_system", "bool", "rnd_reserve_system"),
+    Question("rnd_expense_cny", "amount", "rnd_expense_cny"),
+    Question("rnd_expense_prev_cny", "amount", "rnd_expense_prev_cny"),
+    Question("invention_patents", "integer", "invention_patents"),
+    Question("blockchain_invention_patents", "integer", "blockchain_invention_patents",
+             depends_on=("invention_patents",)),
+    Question("events", "bool", "events"),
+    Question("event_kind", "choice", "kind", scope="event", options=EVENT_KINDS, option_catalog="event_kinds"),
+    Question("event_level", "choice", "level", scope="event", options=EVENT_LEVELS, option_catalog="event_levels"),
+    Question("event_location_district", "choice", "location_district", scope="event",
+             options=CHONGQING_DISTRICTS + (OUTSIDE_CHONGQING,), option_catalog="districts"),
+    Question("event_attendees", "integer", "attendees", scope="event"),
+    Question("event_teams", "integer", "teams", scope="event"),
+    Question("event_regular", "bool", "regular", scope="event"),
+    Question("event_cohosted_with_district", "bool", "cohosted_with_district", scope="event"),
+    Question("event_cost_cny", "amount", "cost_cny", scope="event"),
+    Question("event_venue_and_lodging_cost_cny", "amount", "venue_and_lodging_cost_cny", scope="event"),
+    Question("events_more", "bool", "events", scope="events_more"),
+)
+BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+PROFILE_QUESTIONS: dict[str, Question] = {q.field: q for q in QUESTIONS if q.scope == "profile"}
+EVENT_QUESTIONS: dict[str, Question] = {q.field: q for q in QUESTIONS if q.scope == "event"}
+
+
+def options_for(question: Question, answers: Answers) -> tuple[str, ...]:
+    if question.options is None:
+        return ()
+    return question.options(answers) if callable(question.options) else question.options
+
+
+# --- validators: validate_<question id>(value, answers) -> (message key, params) | None ------------
+
+Problem = tuple[str, dict[str, object]] | None
+
+
+def _plausible_amount(value: object, answers: Answers) -> Problem:
+    if isinstance(value, int | float) and value > PLAUSIBLE_AMOUNT_CNY:
+        return "dialog.invalid.implausible_amount", {}
+    return None
+
+
+def validate_revenue_cny(value: object, answers: Answers) -> Problem:
+    return _plausible_amount(value, answers)
+
+
+def validate_revenue_prev_cny(value: object, answers: Answers) -> Problem:
+    return _plausible_amount(value, answers)
+
+
+def validate_software_revenue_cny(value: object, answers: Answers) -> Problem:
+    revenue = answers.get("revenue_cny")
+    if isinstance(revenue, int | float) and isinstance(value, int | float) and value > revenue:
+        return "dialog.invalid.software_revenue_above_revenue", {"revenue": revenue}
+    return _plausible_amount(value, answers)
+
+
+def validate_software_staff(value: object, answers: Answers) -> Problem:
+    if isinstance(value, int) and value > PLAUSIBLE_HEADCOUNT:
+        return "dialog.invalid.implausible_headcount", {}
+    return None
+
+
+def validate_software_staff_prev_max(value: object, answers: Answers) -> Problem:
+    return validate_software_staff(value, answers)
+
+
+def validate_blockchain_invention_patents(value: object, answers: Answers) -> Problem:
+    total = answers.get("invention_patents")
+    if isinstance(total, int) and isinstance(value, int) and value > total:
+        return "dialog.invalid.blockchain_above_total", {"total": total}
+    return None
+
+
+def validator_for(question: Question) -> Callable[[object, Answers], Problem] | None:
+    found = globals().get(f"validate_{question.id}")
+    if found is None and question.kind == "amount":
+        return _plausible_amount
+    return found
+
+
+# --- the load-time check --------------------------------------------------------------------
+
+
+class DialogDefinitionError(ValueError):
+    """The question table is inconsistent; raised at import time."""
+
+
+def _facts_rules_need() -> set[str]:
+    """Every fact some enterprise rule's conditions or formula read (``event.x`` → ``x``)."""
+    from rules.schema import AllOf, AnyOf, Leaf, NotOf
+
+    needed: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, Leaf):
+            needed.add(node.fact.removeprefix("event."))
+            if node.op == "gt_fact":
+                needed.add(str(node.value).removeprefix("event."))
+        elif isinstance(node, AllOf | AnyOf):
+            for part in node.all if isinstance(node, AllOf) else node.any:
+                walk(part)
+        elif isinstance(node, NotOf):
+            walk(node.not_)
+
+    def walk_expr(expr: object) -> None:
+        if isinstance(expr, str):
+            needed.add(expr.removeprefix("event."))
+        elif isinstance(expr, dict):
+            for args in expr.values():
+                for arg in args:
+                    walk_expr(arg)
+
+    for rule in default_ruleset().rules:
+        if rule.beneficiary != "enterprise":
+            continue
+        walk(rule.conditions)
+        formula = rule.formula
+        for part in getattr(formula, "parts", None) or [formula]:
+            for attr in ("base", "count"):
+                walk_expr(getattr(part, attr, None))
+    return needed
+
+
+def check_questions() -> None:
+    """One start, nothing unreachable, every question has text in every locale."""
+    problems: list[str] = []
+    if QUESTIONS[0].scope != "profile" or QUESTIONS[0].depends_on:
+        problems.append("the first question must be a profile question with no dependencies")
+    if len(BY_ID) != len(QUESTIONS):
+        problems.append("duplicate question ids")
+    needed = _facts_rules_need()
+    profile_fields = set(Profile.model_fields) - {"as_of"}
+    for question in QUESTIONS:
+        for locale in LOCALES:
+            if not has(locale, f"dialog.ask_{question.id}"):
+                problems.append(f"{question.id}: no text dialog.ask_{question.id} in {locale}")
+        if question.scope == "profile" and question.field not in profile_fields:
+            problems.append(f"{question.id}: {question.field} is not a profile field")
+        if question.scope != "events_more" and question.field not in needed and question.field != "events":
+            problems.append(f"{question.id}: no rule needs {question.field}, so it could never be asked")
+        for dependency in question.depends_on:
+            if dependency not in BY_ID or QUESTIONS.index(BY_ID[dependency]) > QUESTIONS.index(question):
+                problems.append(f"{question.id}: depends on {dependency}, which is not asked before it")
+        if question.kind in ("choice", "multi") and not (question.options and question.option_catalog):
+            problems.append(f"{question.id}: a {question.kind} question needs options and their labels")
+    unasked = profile_fields - set(PROFILE_QUESTIONS)
+    if unasked:
+        problems.append(f"profile fields no question fills: {sorted(unasked)}")
+    if problems:
+        raise DialogDefinitionError("; ".join(problems))
+
+
+check_questions()

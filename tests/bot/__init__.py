@@ -1,0 +1,1 @@
+"""Tests of the Telegram and web bot front ends (``bot`` package)."""
