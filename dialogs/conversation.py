@@ -16,12 +16,26 @@ from pydantic import ValidationError
 from dialogs.commands import Command, parse_command
 from dialogs.flow import EVENTS_MORE, Ask, assess_answers, event_question, needed_facts, next_ask
 from dialogs.parsing import (
-    ChoiceOption, Invalid, Ok, Outcome, Unknown, parse_amount, parse_bool, parse_choice, parse_integer,
+    ChoiceOption,
+    Invalid,
+    Ok,
+    Outcome,
+    Unknown,
+    parse_amount,
+    parse_bool,
+    parse_choice,
+    parse_integer,
     parse_multi,
 )
 from dialogs.questions import BY_ID, PROFILE_QUESTIONS, QUESTIONS, Question, options_for, validator_for
 from dialogs.render import (
-    expects_for, fact_title, option_label, progress_text, question_text, result_messages, summary_text,
+    expects_for,
+    fact_title,
+    option_label,
+    progress_text,
+    question_text,
+    result_messages,
+    summary_text,
 )
 from dialogs.state import DialogState
 from dialogs.turn import Progress, Turn

@@ -19,8 +19,15 @@ from typing import Literal
 
 from locales import LOCALES, has
 from rules.loader import default_ruleset
-from rules.profile import CERTIFICATIONS, CHONGQING_DISTRICTS, EVENT_KINDS, EVENT_LEVELS, OUTSIDE_CHONGQING, \
-    PLATFORM_LEVELS, Profile
+from rules.profile import (
+    CERTIFICATIONS,
+    CHONGQING_DISTRICTS,
+    EVENT_KINDS,
+    EVENT_LEVELS,
+    OUTSIDE_CHONGQING,
+    PLATFORM_LEVELS,
+    Profile,
+)
 
 Kind = Literal["amount", "integer", "bool", "choice", "multi"]
 Answers = dict[str, object]

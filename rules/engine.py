@@ -209,7 +209,7 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
                 if window == "in_force" and verdict.failed:
                     near.extend(_near_misses_of_failed(ruleset, rule, verdict, facts, event, event_index))
                 continue
-            amount = evaluate_formula(rule.formula, facts, event, event_index)
+            amount = evaluate_formula(rule.formula, facts, event, event_index, ruleset.fact_bounds)
             if not amount.applies:
                 if window == "in_force" and verdict.value:
                     near.extend(_near_below_lowest_tier(ruleset, rule, facts, event_index))

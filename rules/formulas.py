@@ -7,6 +7,7 @@ set of facts. When an input is unknown the result is an upper bound where the te
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from rules.conditions import Facts, fact_name, lookup
@@ -60,8 +61,11 @@ def tier_for(formula: Tiers, base: float) -> Tier | None:
     return None
 
 
+HUGE = 1e13  # stands for "as large as it gets" when probing an unknown input
+
+
 def evaluate_formula(formula: Formula, facts: Facts, event: Facts | None = None,
-                     event_index: int | None = None) -> Amount:
+                     event_index: int | None = None, bounds: dict[str, str] | None = None) -> Amount:
     if isinstance(formula, Fixed):
         return Amount(formula.amount)
     if isinstance(formula, Capped):
@@ -75,18 +79,55 @@ def evaluate_formula(formula: Formula, facts: Facts, event: Facts | None = None,
             return Amount(formula.tiers[-1].amount, missing)
         tier = tier_for(formula, base)
         return Amount(tier.amount, applies=True, tier=tier, base=base) if tier else Amount(0, applies=False, base=base)
-    if isinstance(formula, Percentage | PerUnit):
-        value = _part_value(formula, facts, event, event_index, missing)
+    value = _computed(formula, facts, event, event_index, missing)  # type: ignore[arg-type]
+    if value is None:
+        missing = list(dict.fromkeys(missing))
+        return Amount(_upper_bound(formula, facts, event, event_index, missing, bounds or {}), missing)  # type: ignore[arg-type]
+    return Amount(round(value, 2), applies=value > 0)
+
+
+def _computed(formula: Percentage | PerUnit | Sum, facts: Facts, event: Facts | None, event_index: int | None,
+              missing: list[str]) -> float | None:
+    if isinstance(formula, Sum):
+        values = [_part_value(part, facts, event, event_index, missing) for part in formula.parts]
+        return None if any(v is None for v in values) else _capped(sum(values), formula.cap)  # type: ignore[arg-type]
+    value = _part_value(formula, facts, event, event_index, missing)
+    return None if value is None else _capped(value, formula.cap)
+
+
+def _upper_bound(formula: Percentage | PerUnit | Sum, facts: Facts, event: Facts | None, event_index: int | None,
+                 missing: list[str], bounds: dict[str, str]) -> float | None:
+    """The most the formula could give whatever the unknown inputs turn out to be; ``None`` if unbounded.
+
+    The formulas are piecewise linear in each input, so their maximum over an input lies at 0, at a
+    breakpoint (another known figure of the formula) or at the input's bound (``at_most`` in
+    facts.yaml); if it keeps growing towards "huge", only the cap bounds it.
+    """
+    if len(missing) > 2 or "events" in missing:
+        return getattr(formula, "cap", None)
+    known = sorted({float(v) for k, v in facts.items() if isinstance(v, int | float) and not isinstance(v, bool)
+                    and k not in missing})
+    names = [m.split(".", 1)[1] if m.startswith("events[") else m for m in missing]
+    candidates = []
+    for name in names:
+        bound = facts.get(bounds.get(name, ""))
+        top = float(bound) if isinstance(bound, int | float) else HUGE  # type: ignore[arg-type]
+        candidates.append(sorted({0.0, top, *[k for k in known if k <= top]}))
+    best = grows = 0.0
+    for combo in itertools.product(*candidates):
+        patched_facts, patched_event = dict(facts), dict(event or {})
+        for name, raw, value in zip(names, missing, combo, strict=True):
+            (patched_event if raw.startswith("events[") else patched_facts)[name] = value
+        value = _computed(formula, patched_facts, patched_event if event is not None else None, event_index, [])
         if value is None:
-            return Amount(formula.cap, missing)
-        value = _capped(value, formula.cap)
-        return Amount(round(value, 2), applies=value > 0)
-    assert isinstance(formula, Sum)
-    values = [_part_value(part, facts, event, event_index, missing) for part in formula.parts]
-    if missing:
-        return Amount(formula.cap, missing)
-    total = _capped(sum(values), formula.cap)  # type: ignore[arg-type]
-    return Amount(round(total, 2), applies=total > 0)
+            return getattr(formula, "cap", None)
+        if HUGE in combo:
+            grows = max(grows, value)
+        else:
+            best = max(best, value)
+    if grows > best:
+        return getattr(formula, "cap", None)
+    return round(best, 2)
 
 
 def _part_value(part: Percentage | PerUnit | Fixed, facts: Facts, event: Facts | None,

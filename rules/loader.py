@@ -34,6 +34,7 @@ class FactInfo(BaseModel):
     unit: str  # cny | count | bool | ids | district | choice | events
     near_miss: float | None = None  # relative gap still "within reach" for numeric thresholds
     actionable: bool = False  # a title / activity / flag the enterprise could still obtain
+    at_most: str | None = None  # another fact this one can never exceed (a part of a whole)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Ruleset:
     @functools.cached_property
     def by_id(self) -> dict[str, Rule]:
         return {rule.rule_id: rule for rule in self.rules}
+
+    @functools.cached_property
+    def fact_bounds(self) -> dict[str, str]:
+        """fact -> the fact it can never exceed (e.g. blockchain patents ≤ all invention patents)."""
+        return {name: info.at_most for name, info in self.facts.items() if info.at_most}
 
     def document_of(self, rule: Rule) -> Document:
         return self.documents[rule.clause_id.split("-", 1)[0]]
