@@ -1,0 +1,79 @@
+"""The glue every channel shares: run the pure dialog against the store, one message at a time.
+
+``ConversationService`` loads a conversation's state, applies :func:`dialogs.conversation.step`
+inside the store's compare-and-set update (so two messages at once are applied one after the
+other, across processes too), and stores an assessment record when a conversation finishes.
+Channels only translate its :class:`dialogs.turn.Turn`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.store import AssessmentRecord, Store
+from dialogs.conversation import current_turn, start, step
+from dialogs.state import DialogState, load_state
+from dialogs.turn import Turn
+
+log = logging.getLogger(__name__)
+
+
+class ConversationService:
+    def __init__(self, store: Store, default_locale: str = "zh-CN") -> None:
+        self.store = store
+        self.default_locale = default_locale
+
+    async def start(self, key: str, locale: str | None = None) -> Turn:
+        """Start (or start over) the conversation ``key``."""
+        def begin(_old: str | None) -> tuple[str, Turn]:
+            state, turn = start(locale or self.default_locale)
+            return state.to_json(), turn
+
+        _, turn = await self.store.update(key, begin)
+        log.debug("conversation %s started", key)
+        return turn
+
+    async def reply(self, key: str, text: str, channel: str) -> Turn:
+        """Apply one user message; a conversation that does not exist yet is started first."""
+        def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
+            state = load_state(old)
+            if state is None:
+                state, turn = start(self.default_locale)
+                return state.to_json(), (turn, None)
+            was_done = state.done
+            state, turn = step(state, text)
+            return state.to_json(), (turn, state if turn.done and not was_done else None)
+
+        _, (turn, finished) = await self.store.update(key, apply)
+        if finished is not None:
+            await self._record(key, finished, turn, channel)
+        return turn
+
+    async def current(self, key: str) -> Turn | None:
+        """The turn on screen, for a reload; ``None`` if there is no such conversation."""
+        conversation = await self.store.get(key)
+        state = load_state(conversation.state_json) if conversation else None
+        return current_turn(state) if state else None
+
+    async def state(self, key: str) -> DialogState | None:
+        conversation = await self.store.get(key)
+        return load_state(conversation.state_json) if conversation else None
+
+    async def set_locale(self, key: str, locale: str) -> Turn:
+        return await self.reply(key, "English" if locale == "en" else "中文", channel="internal")
+
+    async def forget(self, key: str) -> int:
+        """Delete the conversation and every assessment record of it."""
+        removed = await self.store.forget(key)
+        log.info("conversation %s forgotten (%d items)", key, removed)
+        return removed
+
+    async def _record(self, key: str, state: DialogState, turn: Turn, channel: str) -> None:
+        if turn.assessment is None:
+            return
+        record = AssessmentRecord(
+            conversation_key=key, channel=channel if channel in ("web", "telegram", "cli") else "web",
+            locale=state.locale, ruleset_version=turn.assessment["ruleset_version"],
+            profile=state.profile().model_dump(mode="json", exclude_none=True), result=turn.assessment)
+        await self.store.add_record(record)
+        log.info("assessment recorded for %s (ruleset %s)", key, record.ruleset_version)

@@ -1,0 +1,55 @@
+"""Settings of ``awardbot serve``, only from the environment or a ``.env`` file (pydantic-settings).
+
+Every name is listed by ``awardbot serve --help``. Most carry the ``AWARDBOT_`` prefix; the
+Telegram token is the conventional ``TELEGRAM_BOT_TOKEN``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AWARDBOT_", env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore")
+
+    host: str = Field("127.0.0.1", description="address to listen on")
+    port: int = Field(8000, ge=0, le=65535, description="port to listen on")
+    data_dir: Path = Field(Path("data"), description="directory for the embedded SQLite store")
+    store: str | None = Field(None, description="store URL: sqlite:///path.db (default: <data_dir>/awardbot.db) "
+                                                "or redis://host:port/db for several instances")
+    session_idle_days: float = Field(30, gt=0, description="days after which an idle conversation is deleted")
+    staff_token: SecretStr | None = Field(None, description="token staff send as 'Authorization: Bearer …' "
+                                                           "to read assessment records")
+    default_locale: str = Field("zh-CN", description="language of new conversations: zh-CN or en")
+    log_level: str = Field("INFO", description="logging level")
+    telegram_bot_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "AWARDBOT_TELEGRAM_BOT_TOKEN"),
+        description="Telegram bot token; when set, the Telegram bot runs too (env TELEGRAM_BOT_TOKEN)")
+    telegram_webhook_url: str | None = Field(None, description="public HTTPS URL for webhook mode "
+                                                               "(default: long polling)")
+    telegram_webhook_secret: SecretStr | None = Field(None, description="secret token Telegram must send "
+                                                                        "with every webhook request")
+    telegram_base_url: str | None = Field(None, description="Bot API base URL (tests point it at an emulator)")
+
+    @property
+    def store_url(self) -> str:
+        return self.store or f"sqlite:///{(self.data_dir / 'awardbot.db').resolve()}"
+
+    @property
+    def idle_ttl_seconds(self) -> float:
+        return self.session_idle_days * 24 * 3600
+
+
+def settings_help() -> str:
+    """One line per setting, with its environment variable, for ``awardbot serve --help``."""
+    lines = []
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        env = alias.choices[0] if isinstance(alias, AliasChoices) else f"AWARDBOT_{name.upper()}"
+        default = "" if field.default is None else f" (default {field.default})"
+        lines.append(f"  {env:32} {field.description}{default}")
+    return "\n".join(lines)
