@@ -32,6 +32,7 @@ from dialogs.render import (
     expects_for,
     fact_title,
     option_label,
+    option_synonyms,
     progress_text,
     question_text,
     result_messages,
@@ -83,6 +84,7 @@ def step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
         _forget(state, ask.key)
         state.skipped.append(ask.key)
         state.history.append(ask.key)
+        state.pending = None
         return _advance(state, notice + [t(state.locale, "dialog.skipped")])
     problem = _store(state, ask, outcome.value)
     if problem:
@@ -111,8 +113,9 @@ def _pending_ask(state: DialogState) -> Ask | None:
 
 def _choice_options(question: Question, state: DialogState) -> list[ChoiceOption]:
     other = "en" if state.locale != "en" else "zh-CN"
-    return [ChoiceOption(o, (option_label(question, o, state.locale), option_label(question, o, other)))
-            for o in options_for(question, state.answers)]
+    return [ChoiceOption(o, (option_label(question, o, state.locale), option_label(question, o, other)),
+                         option_synonyms(question, o))
+            for o in options_for(question, state.answers, state.as_of)]
 
 
 def _parse(ask: Ask, state: DialogState, text: str) -> Outcome:

@@ -136,7 +136,7 @@ def _without_punctuation(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", text.translate(_APOSTROPHES)).split())
 
 
-_TRAILING_PARTICLES = re.compile(r"(?<=.)[啊呀哦噢呢吧嘛啦哈咯喔哟嘞]+$")
+_TRAILING_PARTICLES = re.compile(r"(?<=.)[啊呀哦噢呢吧嘛啦哈咯喔哟嘞了]+$")
 _LEADING_FILLERS = re.compile(r"^(?:(?:嗯|恩|呃|额|哦|噢|唔|我们|我)\s?|(?:um|uh|er|well|i|we)\s)(?=.)")
 
 

@@ -13,6 +13,7 @@ The table is checked when the module loads (:func:`check_questions`), and drawn 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -45,7 +46,7 @@ class Question:
     kind: Kind
     field: str  # the profile field it fills; for event questions the key inside an event
     scope: Literal["profile", "event", "events_more"] = "profile"
-    options: tuple[str, ...] | Callable[[Answers], tuple[str, ...]] | None = None
+    options: tuple[str, ...] | Callable[[Answers, dt.date | None], tuple[str, ...]] | None = None
     option_catalog: str | None = None  # locale catalog holding the option labels
     depends_on: tuple[str, ...] = ()
 
@@ -56,16 +57,19 @@ class Question:
         return self.field
 
 
-def held_certifications(answers: Answers) -> tuple[str, ...]:
-    held = answers.get("certifications") or ()
+def held_certifications(answers: Answers, as_of: dt.date | None = None) -> tuple[str, ...]:
+    """Titles that may be new: those held, or every title when which are held was not asked."""
+    held = answers.get("certifications")
+    if held is None:
+        return CERTIFICATIONS
     return tuple(c for c in CERTIFICATIONS if c in held)
 
 
-def relevant_activities(answers: Answers) -> tuple[str, ...]:
+def relevant_activities(answers: Answers, as_of: dt.date | None = None) -> tuple[str, ...]:
     """Only the activities that some rule still open for this enterprise looks at."""
     from dialogs.flow import activities_still_relevant
 
-    return activities_still_relevant(answers)
+    return activities_still_relevant(answers, as_of)
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -111,10 +115,10 @@ PROFILE_QUESTIONS: dict[str, Question] = {q.field: q for q in QUESTIONS if q.sco
 EVENT_QUESTIONS: dict[str, Question] = {q.field: q for q in QUESTIONS if q.scope == "event"}
 
 
-def options_for(question: Question, answers: Answers) -> tuple[str, ...]:
+def options_for(question: Question, answers: Answers, as_of: dt.date | None = None) -> tuple[str, ...]:
     if question.options is None:
         return ()
-    return question.options(answers) if callable(question.options) else question.options
+    return question.options(answers, as_of) if callable(question.options) else question.options
 
 
 # --- validators: validate_<question id>(value, answers) -> (message key, params) | None ------------

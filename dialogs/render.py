@@ -23,11 +23,27 @@ def option_label(question: Question, option_id: str, locale: str) -> str:
     return t(locale, f"{question.option_catalog}.{option_id}")
 
 
+DISTRICT_SUFFIXES = ("土家族苗族自治县", "苗族土家族自治县", "土家族自治县", "自治县", "新区", "经开区", "区", "县")
+
+
+def option_synonyms(question: Question, option_id: str) -> tuple[str, ...]:
+    """Other ways people name an option: 渝中 for 渝中区, yuzhong for Yuzhong District."""
+    if question.option_catalog != "districts":
+        return ()
+    short = option_id
+    for suffix in DISTRICT_SUFFIXES:
+        if short.endswith(suffix) and len(short) > len(suffix) + 1:
+            short = short[: -len(suffix)]
+            break
+    english = district_label(option_id, "en").lower().replace(" district", "").replace(" county", "")
+    return tuple(dict.fromkeys((short, english)))
+
+
 def expects_for(ask: Ask, state: DialogState) -> Expects:
     question = ask.question
     field = ask.key if question.scope == "event" else question.field
     options = [Option(id=o, label=option_label(question, o, state.locale))
-               for o in options_for(question, state.answers)]
+               for o in options_for(question, state.answers, state.as_of)]
     if question.kind == "bool":
         options = [Option(id="yes", label=t(state.locale, "common.answer_yes")),
                    Option(id="no", label=t(state.locale, "common.answer_no"))]
