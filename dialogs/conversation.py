@@ -41,6 +41,7 @@ from dialogs.render import (
 from dialogs.state import DialogState
 from dialogs.turn import Progress, Turn
 from locales import LOCALES, t
+from locales.formatting import format_cny
 from rules.loader import default_ruleset
 from rules.profile import Profile
 from rules.report import assessment_json
@@ -141,8 +142,7 @@ def _store(state: DialogState, ask: Ask, value: Any) -> str | None:
     problem = validator(value, state.answers) if validator else None
     if problem:
         key, params = problem
-        shown = {k: _shown(v, state.locale) for k, v in params.items()}
-        return t(state.locale, key, **shown)
+        return t(state.locale, key, **{k: _shown(k, v, state.locale) for k, v in params.items()})
     answers = _with_answer(state, ask, value)
     try:
         Profile.model_validate(answers)
@@ -161,9 +161,10 @@ def _store(state: DialogState, ask: Ask, value: Any) -> str | None:
     return None
 
 
-def _shown(value: object, locale: str) -> str:
-    from locales.formatting import format_cny
-
+def _shown(name: str, value: object, locale: str) -> str:
+    """A validator's parameter in words: fields by their label, amounts the locale's way."""
+    if name.endswith("field"):
+        return fact_title(str(value), locale)
     return format_cny(value, locale) if isinstance(value, int | float) and value >= 10_000 else str(value)
 
 

@@ -140,13 +140,6 @@ def validate_revenue_prev_cny(value: object, answers: Answers) -> Problem:
     return _plausible_amount(value, answers)
 
 
-def validate_software_revenue_cny(value: object, answers: Answers) -> Problem:
-    revenue = answers.get("revenue_cny")
-    if isinstance(revenue, int | float) and isinstance(value, int | float) and value > revenue:
-        return "dialog.invalid.software_revenue_above_revenue", {"revenue": revenue}
-    return _plausible_amount(value, answers)
-
-
 def validate_software_staff(value: object, answers: Answers) -> Problem:
     if isinstance(value, int) and value > PLAUSIBLE_HEADCOUNT:
         return "dialog.invalid.implausible_headcount", {}
@@ -157,18 +150,24 @@ def validate_software_staff_prev_max(value: object, answers: Answers) -> Problem
     return validate_software_staff(value, answers)
 
 
-def validate_blockchain_invention_patents(value: object, answers: Answers) -> Problem:
-    total = answers.get("invention_patents")
-    if isinstance(total, int) and isinstance(value, int) and value > total:
-        return "dialog.invalid.blockchain_above_total", {"total": total}
+def within_bound(field: str, value: object, answers: Answers) -> Problem:
+    """A part never exceeds its whole (``at_most`` in rules/data/facts.yaml): software revenue ≤
+    revenue, blockchain patents ≤ all invention patents."""
+    bound_field = default_ruleset().fact_bounds.get(field)
+    bound = answers.get(bound_field) if bound_field else None
+    if isinstance(bound, int | float) and isinstance(value, int | float) and value > bound:
+        return "dialog.invalid.above_bound", {"field": field, "bound_field": bound_field, "bound": bound}
     return None
 
 
 def validator_for(question: Question) -> Callable[[object, Answers], Problem] | None:
-    found = globals().get(f"validate_{question.id}")
-    if found is None and question.kind == "amount":
-        return _plausible_amount
-    return found
+    """``validate_<id>`` if defined (amounts: at least the plausibility check), then the bound check."""
+    own = globals().get(f"validate_{question.id}") or (_plausible_amount if question.kind == "amount" else None)
+
+    def validate(value: object, answers: Answers) -> Problem:
+        return (own(value, answers) if own else None) or within_bound(question.field, value, answers)
+
+    return validate
 
 
 # --- the load-time check --------------------------------------------------------------------

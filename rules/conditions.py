@@ -63,14 +63,22 @@ def _membership(leaf: Leaf, facts: Facts, wanted: set) -> bool | None:
     return not hit if leaf.op == "has_none" else hit
 
 
-def evaluate_leaf(leaf: Leaf, facts: Facts, event: Facts | None) -> bool | None:
+def _bounded_false(leaf: Leaf, facts: Facts, bounds: dict[str, str] | None) -> bool:
+    """An unknown fact that can never exceed a known one cannot pass a threshold above it."""
+    bound = facts.get(bounds.get(leaf.fact, "")) if bounds else None
+    if bound is None or leaf.op not in ("gt", "gte"):
+        return False
+    return bound <= leaf.value if leaf.op == "gt" else bound < leaf.value  # type: ignore[operator]
+
+
+def evaluate_leaf(leaf: Leaf, facts: Facts, event: Facts | None, bounds: dict[str, str] | None = None) -> bool | None:
     op = leaf.op
     if op in ("has", "has_any", "has_none"):
         wanted = {leaf.value} if op == "has" else set(leaf.value)  # type: ignore[arg-type]
         return _membership(leaf, facts, wanted)
     actual = lookup(leaf.fact, facts, event)
     if actual is None:
-        return None
+        return False if _bounded_false(leaf, facts, bounds) else None
     value = leaf.value
     if op == "gt_fact":
         other = lookup(value, facts, event)  # type: ignore[arg-type]
@@ -90,7 +98,7 @@ def evaluate_leaf(leaf: Leaf, facts: Facts, event: Facts | None) -> bool | None:
     return actual < value  # type: ignore[operator]  # "lt"
 
 
-def compile_leaf(leaf: Leaf) -> Callable[[Facts, Facts | None], bool | None]:
+def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[Facts, Facts | None], bool | None]:
     """A closure equivalent to :func:`evaluate_leaf` for one leaf, for the engine's hot path."""
     op, value, name = leaf.op, leaf.value, leaf.fact
     if op in ("has", "has_any") and name not in HELD_IMPLIED_BY and name not in NEW_BOUNDED_BY:
@@ -101,8 +109,8 @@ def compile_leaf(leaf: Leaf) -> Callable[[Facts, Facts | None], bool | None]:
             return None if values is None else not wanted.isdisjoint(values)  # type: ignore[arg-type]
 
         return has
-    if op in ("has", "has_any", "has_none") or op == "gt_fact":
-        return lambda facts, event: evaluate_leaf(leaf, facts, event)
+    if op in ("has", "has_any", "has_none") or op == "gt_fact" or (bounds and name in bounds):
+        return lambda facts, event: evaluate_leaf(leaf, facts, event, bounds)
     if name.startswith(EVENT_PREFIX):
         key = name[len(EVENT_PREFIX):]
 
@@ -133,21 +141,22 @@ def leaf_missing(leaf: Leaf, facts: Facts, event: Facts | None, event_index: int
     return names
 
 
-def evaluate(cond: Condition, facts: Facts, event: Facts | None = None, event_index: int | None = None) -> Verdict:
+def evaluate(cond: Condition, facts: Facts, event: Facts | None = None, event_index: int | None = None,
+             bounds: dict[str, str] | None = None) -> Verdict:
     """Evaluate a condition tree; ``event`` is the event in scope for ``event.*`` facts."""
     if isinstance(cond, Leaf):
-        value = evaluate_leaf(cond, facts, event)
+        value = evaluate_leaf(cond, facts, event, bounds)
         if value is None:
             return Verdict(None, leaf_missing(cond, facts, event, event_index))
         return Verdict(True, held=[cond]) if value else Verdict(False, failed=[cond])
     if isinstance(cond, NotOf):
-        inner = evaluate(cond.not_, facts, event, event_index)
+        inner = evaluate(cond.not_, facts, event, event_index, bounds)
         value = None if inner.value is None else not inner.value
         return Verdict(value, inner.missing, held=inner.failed, failed=inner.held)
     if isinstance(cond, AllOf):
-        return _combine([evaluate(part, facts, event, event_index) for part in cond.all], need_all=True)
+        return _combine([evaluate(part, facts, event, event_index, bounds) for part in cond.all], need_all=True)
     assert isinstance(cond, AnyOf)
-    return _combine([evaluate(part, facts, event, event_index) for part in cond.any], need_all=False)
+    return _combine([evaluate(part, facts, event, event_index, bounds) for part in cond.any], need_all=False)
 
 
 def _combine(parts: list[Verdict], need_all: bool) -> Verdict:

@@ -119,7 +119,7 @@ def _compile_rule(ruleset: Ruleset, rule: Rule) -> CompiledRule:
     if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
         parts = list(cond.all)
         district_leaf = next((p for p in parts if p.fact == "district" and p.op in ("eq", "ne")), None)
-        leaves = [CompiledLeaf(leaf, _near_missable(ruleset, leaf), compile_leaf(leaf))
+        leaves = [CompiledLeaf(leaf, _near_missable(ruleset, leaf), compile_leaf(leaf, ruleset.fact_bounds))
                   for leaf in parts if leaf is not district_leaf]
         flat = tuple(sorted(leaves, key=_leaf_order))
     return CompiledRule(rule, ruleset.level_of(rule), ruleset.window_of(rule), flat, district_leaf)
@@ -204,7 +204,7 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
                 if district_unknown and compiled.district_leaf is not None:
                     verdict = _NO_NEAR_MISS if verdict.value is False else Verdict(None, ["district", *verdict.missing])
             else:
-                verdict = evaluate(rule.conditions, facts, event, event_index)  # type: ignore[arg-type]
+                verdict = evaluate(rule.conditions, facts, event, event_index, ruleset.fact_bounds)  # type: ignore[arg-type]
             if verdict.value is False:
                 if window == "in_force" and verdict.failed:
                     near.extend(_near_misses_of_failed(ruleset, rule, verdict, facts, event, event_index))

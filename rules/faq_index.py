@@ -55,10 +55,12 @@ MAX_QUERY_CHARS = 200
 CJK_CUTOFF = 60.0  # partial_ratio of a Chinese term; 3 characters with one wrong still pass
 WORD_RATIO_CUTOFF = 80.0  # typo tolerance of a word
 WORD_PARTIAL_CUTOFF = 90.0  # partial words: "harmony" in "openharmony"
+MIN_INFIX_CHARS = 5  # a word found inside another (not at its start) must be at least this long
 MATCHED = 60.0  # a term "matches" an entry at this score (for the terms' rarity)
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_TERM = re.compile(rf"[0-9]*(?:[{_CJK}]+[0-9]*)+")
+#: A Chinese run with the digits around it ("5000人"), but not the digits of a word ("cq2022还").
+_CJK_TERM = re.compile(rf"(?:(?<![^\W_{_CJK}])[0-9]+)?(?:[{_CJK}]+[0-9]*)+")
 _WORD = re.compile(rf"[^\W_{_CJK}]+(?:&[^\W_{_CJK}]+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PUNCTUATION = re.compile(r"[^\w\s&]|_|(?<![^\W_])&|&(?![^\W_])")
@@ -68,13 +70,15 @@ _CONFUSABLES = str.maketrans({"劵": "券"})
 #: Question words and particles that carry no topic; Chinese queries are split at them.
 _ZH_FILLERS = re.compile(
     "怎么样|怎么办|怎么|如何|什么|哪些|哪个|哪里|多少钱|多少|是否|可以|能否|能不能|请问|有没有|有哪些|"
-    "我们|我司|公司|一下|吗|呢|吧|啊|呀|的"
+    "我们|我司|公司|一下|吗|呢|吧|啊|呀|了|的"
 )
-_EN_STOPWORDS = frozenset(
-    "a an the is are was were be been to of in on for and or with by at from as it its this that these "
-    "those what which who whom whose how when where why do does did can could should would will may "
-    "i we our my me you your there any about get much many if so than then into".split()
-)
+_EN_STOPWORDS = frozenset({
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "to", "of", "in", "on", "for", "and", "or",
+    "with", "by", "at", "from", "as", "it", "its", "this", "that", "these", "those", "what", "which",
+    "who", "whom", "whose", "how", "when", "where", "why", "do", "does", "did", "can", "could", "should",
+    "would", "will", "may", "i", "we", "our", "my", "me", "you", "your", "there", "any", "about", "get",
+    "much", "many", "if", "so", "than", "then", "into",
+})
 
 
 def normalize_query(text: str) -> str:
@@ -90,10 +94,10 @@ def squash(normalized: str) -> str:
 
 
 def query_terms(normalized: str) -> tuple[list[str], list[str]]:
-    """Chinese terms (≥ 2 characters, split at question words) and other words (no stop words)."""
+    """Chinese terms (split at question words) and other words (without stop words)."""
     chinese: list[str] = []
     for run in _CJK_TERM.findall(normalized):
-        chinese.extend(piece for piece in _ZH_FILLERS.split(run) if len(piece) >= 2)
+        chinese.extend(piece for piece in _ZH_FILLERS.split(run) if piece)
     rest = _CJK_TERM.sub(" ", normalized)
     words = [word for word in _WORD.findall(rest) if word not in _EN_STOPWORDS]
     return list(dict.fromkeys(chinese)), list(dict.fromkeys(words))
@@ -165,7 +169,8 @@ def _rule_fields(ruleset: Ruleset, rule: Rule, synonyms: dict[str, list[str]]) -
         synonyms.get(rule.clause_id, []) if rule.clause_id != rule.rule_id else [])
     fields: list[tuple[FieldClass, str]] = [("key", rule.title.zh), ("key", rule.title.en)]
     fields += [("key", term) for term in [*rule.synonyms, *curated]]
-    fields += [("label", rule.article), ("label", document.number), ("label", rule.responsible_unit or "")]
+    fields += [("label", rule.article), ("label", document.number), ("label", document.key),
+               ("label", rule.responsible_unit or "")]
     fields += [("summary", rule.summary.zh), ("summary", rule.summary.en),
                ("summary", document.title.zh), ("summary", document.title.en)]
     fields.append(("text", rule.quote))
@@ -178,7 +183,7 @@ def _qa_fields(qa_id: str, sources: Sequence[Source]) -> list[tuple[FieldClass, 
         fields.append(("key", str(qa_text(locale, qa_id, "question") or "")))
         keywords = qa_text(locale, qa_id, "keywords") or []
         fields += [("key", str(word)) for word in keywords]
-        fields.append(("summary", str(qa_text(locale, qa_id, "summary") or "")))
+        fields.append(("text", str(qa_text(locale, qa_id, "summary") or "")))
         fields.append(("text", str(qa_text(locale, qa_id, "answer") or "")))
     for source in sources:
         fields += [("label", source.document), ("label", source.article), ("text", source.quote)]
@@ -211,6 +216,7 @@ class _Strings:
     field_class: FieldClass
     strings: list[str]
     owners: list[tuple[int, ...]]
+    position: dict[str, int]
 
 
 def _group(pairs: Iterable[tuple[str, int]]) -> tuple[list[str], list[tuple[int, ...]]]:
@@ -240,7 +246,7 @@ class FaqIndex:
             strings, owners = _group(
                 (squash(normalize_query(text)), entry.position)
                 for entry in self.entries for cls, text in entry.fields if cls == field_class)
-            self._strings.append(_Strings(field_class, strings, owners))
+            self._strings.append(_Strings(field_class, strings, owners, {t: i for i, t in enumerate(strings)}))
         word_weights: dict[str, dict[int, float]] = {}
         for entry in self.entries:
             for cls, text in entry.fields:
@@ -261,6 +267,11 @@ class FaqIndex:
         term_length = len(term)
         for strings in self._strings:
             weight = FIELD_WEIGHTS[strings.field_class]
+            if term_length < 2:  # one character: only a field that is exactly it, e.g. the article （八）
+                index = strings.position.get(term)
+                if index is not None:
+                    _record(best, evidence, strings.owners[index], 100.0 * weight)
+                continue
             hits = process.extract(term, strings.strings, scorer=fuzz.partial_ratio,
                                    score_cutoff=CJK_CUTOFF, limit=None)
             for text, raw, index in hits:
@@ -284,7 +295,9 @@ class FaqIndex:
                     scored[index] = max(scored.get(index, 0.0), raw)
             for other, raw, index in process.extract(word, self._words, scorer=fuzz.partial_ratio,
                                                      score_cutoff=WORD_PARTIAL_CUTOFF, limit=None):
-                if len(other) >= len(word):  # a partial word: "harmony" in "openharmony"
+                if len(other) >= len(word):  # a partial word: "paten" → "patent", "harmony" → "openharmony"
+                    if not other.startswith(word[:3]) and len(word) < MIN_INFIX_CHARS:
+                        continue  # "rent" is not "current"
                     raw *= 0.85 + 0.15 * len(word) / len(other)
                 elif len(other) >= 4 and not other.isdigit():  # a shorter word inside the query word
                     raw *= len(other) / len(word)

@@ -66,6 +66,8 @@ def profile_dicts(draw) -> dict:
         "maas_enterprises_served": draw(maybe(st.integers(0, 200))),
         "online_platform_investment_cny": draw(maybe(yuan)),
     }
+    if data["revenue_cny"] is not None and data["software_revenue_cny"] is not None:
+        data["software_revenue_cny"] = min(data["software_revenue_cny"], data["revenue_cny"])  # a part of it
     if data["invention_patents"] is not None:
         data["blockchain_invention_patents"] = draw(maybe(st.integers(0, data["invention_patents"])))
     return {k: v for k, v in data.items() if v is not None}

@@ -1,0 +1,222 @@
+"""``awardbot records``: the staff's view of finished assessments kept in the store.
+
+``awardbot records export [--format csv|json] [--since DATE]`` prints the records (newest first);
+``awardbot records diff [--limit N]`` reruns every stored profile on today's rules and prints what
+changed against the stored result. The store is the one ``awardbot serve`` uses (settings from
+the environment). The CSV/JSON shapes here are also those of ``GET /api/records``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from locales import normalize_locale, t
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.store import AssessmentRecord
+
+CSV_COLUMNS = (
+    "id", "created_at", "channel", "locale", "conversation_key", "ruleset_version", "as_of",
+    "total_max_award_cny", "eligible_rule_ids", "possible_rule_ids", "profile_json",
+)
+
+
+# --- shared with the web API ------------------------------------------------------------------
+
+
+def parse_since(value: str) -> dt.datetime | None:
+    """``2026-11-01`` (midnight UTC) or an ISO 8601 moment; None when it is neither."""
+    try:
+        if len(value) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _rule_ids(record: AssessmentRecord, status: str) -> str:
+    return " ".join(m["rule_id"] for m in record.result.get("matches", []) if m.get("status") == status)
+
+
+def records_json_data(records: Iterable[AssessmentRecord]) -> dict[str, Any]:
+    items = [record.model_dump(mode="json") for record in records]
+    return {"count": len(items), "records": items}
+
+
+def records_csv(records: Iterable[AssessmentRecord]) -> str:
+    """One row per record; the full profile as a JSON cell, the rule ids space-separated."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for record in records:
+        writer.writerow([
+            record.id, record.created_at.isoformat(), record.channel, record.locale, record.conversation_key,
+            record.ruleset_version, record.result.get("as_of", ""), record.result.get("total_max_award_cny", ""),
+            _rule_ids(record, "eligible"), _rule_ids(record, "possible"),
+            json.dumps(record.profile, ensure_ascii=False, sort_keys=True),
+        ])
+    return out.getvalue()
+
+
+# --- diff -------------------------------------------------------------------------------------
+
+
+def _match_name(match: dict[str, Any]) -> str:
+    index = match.get("event_index")
+    return match["rule_id"] if index is None else f"{match['rule_id']}@events[{index}]"
+
+
+def _amount(value: float | None, locale: str) -> str:
+    from locales.formatting import format_cny
+
+    return format_cny(value, locale)
+
+
+def diff_lines(old: dict[str, Any], new: dict[str, Any], locale: str) -> list[str]:
+    """What changed from the stored assessment ``old`` to the fresh one ``new`` (empty: nothing)."""
+    lines = []
+    if old.get("ruleset_version") != new.get("ruleset_version"):
+        lines.append(t(locale, "web.records.ruleset", old=old.get("ruleset_version"), new=new.get("ruleset_version")))
+    if old.get("total_max_award_cny") != new.get("total_max_award_cny"):
+        lines.append(t(locale, "web.records.total", old=_amount(old.get("total_max_award_cny"), locale),
+                       new=_amount(new.get("total_max_award_cny"), locale)))
+    before = {_match_name(m): m for m in old.get("matches", [])}
+    after = {_match_name(m): m for m in new.get("matches", [])}
+    for name, match in after.items():
+        if name not in before:
+            lines.append(t(locale, "web.records.added", rule=name, status=match["status"],
+                           amount=_amount(match.get("max_award_cny"), locale)))
+    for name, match in before.items():
+        if name not in after:
+            lines.append(t(locale, "web.records.removed", rule=name, status=match["status"],
+                           amount=_amount(match.get("max_award_cny"), locale)))
+    for name in before.keys() & after.keys():
+        was, now = before[name], after[name]
+        if was["status"] != now["status"]:
+            lines.append(t(locale, "web.records.status_changed", rule=name, old=was["status"], new=now["status"]))
+        if was.get("max_award_cny") != now.get("max_award_cny"):
+            lines.append(t(locale, "web.records.amount_changed", rule=name,
+                           old=_amount(was.get("max_award_cny"), locale),
+                           new=_amount(now.get("max_award_cny"), locale)))
+    return lines
+
+
+def rerun(record: AssessmentRecord, as_of: dt.date) -> dict[str, Any]:
+    """The record's profile assessed again on ``as_of`` with the rules installed now."""
+    from rules.profile import Profile
+    from rules.report import assess_profile
+
+    profile = Profile.model_validate(record.profile)
+    return assess_profile(profile, as_of=as_of, locale=record.locale)
+
+
+def diff_report(records: list[AssessmentRecord], as_of: dt.date, locale: str) -> str:
+    from pydantic import ValidationError
+
+    if not records:
+        return t(locale, "web.records.no_records")
+    out, changed = [], 0
+    for record in records:
+        out.append(t(locale, "web.records.record", id=record.id, created_at=record.created_at.isoformat(),
+                     channel=record.channel, key=record.conversation_key))
+        try:
+            lines = diff_lines(record.result, rerun(record, as_of), locale)
+        except ValidationError as exc:
+            lines = [t(locale, "web.records.unreadable", problem=exc.errors()[0].get("msg", ""))]
+        changed += bool(lines)
+        out.extend(lines or [t(locale, "web.records.unchanged")])
+    out.append(t(locale, "web.records.summary", count=len(records), changed=changed))
+    return "\n".join(out)
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from bot.cli import InputError
+    from bot.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        problem = f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+        locale = normalize_locale(os.environ.get("AWARDBOT_DEFAULT_LOCALE"))
+        raise InputError(t(locale, "web.serve.bad_settings", problem=problem)) from None
+
+
+async def _load(settings: Settings, since: dt.datetime | None, limit: int) -> list[AssessmentRecord]:
+    from bot.store import open_store
+
+    store = open_store(settings.store_url, idle_ttl_seconds=settings.idle_ttl_seconds)
+    try:
+        return await store.list_records(since=since, limit=limit)
+    finally:
+        await store.close()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.cli import InputError
+
+    settings = _settings()
+    locale = args.locale or settings.default_locale
+    since = None
+    if args.since:
+        since = parse_since(args.since)
+        if since is None:
+            raise InputError(t(locale, "web.records.bad_since", value=args.since))
+    records = asyncio.run(_load(settings, since, args.limit))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(records_json_data(records), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(records_csv(records))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    settings = _settings()
+    locale = args.locale or settings.default_locale
+    records = asyncio.run(_load(settings, None, args.limit))
+    sys.stdout.write(diff_report(records, dt.date.today(), locale) + "\n")
+    return 0
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    locale = "en"  # like the rest of ``awardbot --help``
+    records = subparsers.add_parser("records", help=t(locale, "web.records.help"),
+                                    description=t(locale, "web.records.help"))
+    actions = records.add_subparsers(dest="records_command", required=True)
+
+    export = actions.add_parser("export", help=t(locale, "web.records.export_help"))
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help=t(locale, "web.records.format_help"))
+    export.add_argument("--since", default=None, metavar="DATE", help=t(locale, "web.records.since_help"))
+    export.add_argument("--limit", type=_positive, default=100_000, help=t(locale, "web.records.limit_help"))
+    export.set_defaults(handler=cmd_export)
+
+    diff = actions.add_parser("diff", help=t(locale, "web.records.diff_help"))
+    diff.add_argument("--limit", type=_positive, default=1000, help=t(locale, "web.records.limit_help"))
+    diff.set_defaults(handler=cmd_diff)
+
+    for parser in (export, diff):
+        parser.add_argument("--locale", default=None, type=normalize_locale,
+                            help="zh-CN or en (default: AWARDBOT_DEFAULT_LOCALE)")

@@ -1,0 +1,175 @@
+"""Commands and typed messages: translate Telegram updates into ConversationService calls.
+
+The dialog already understands its own command words in both languages, so ``/back``,
+``/summary`` and ``/restart`` send it ``back``, ``summary`` and ``restart``; anything typed goes
+to it unchanged. A chat's first contact starts the conversation in the language of the
+user's Telegram client. :func:`register_handlers` wires these, the buttons and the error handler.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversations import ConversationService
+from bot.telegram.buttons import ButtonHandlers
+from bot.telegram.errors import on_error
+from bot.telegram.faq_reply import faq_messages, search_faq
+from bot.telegram.keyboards import (
+    FINISHED_PREFIX,
+    FORGET_PREFIX,
+    QUESTION_PREFIX,
+    finished_keyboard,
+    forget_keyboard,
+)
+from bot.telegram.menu import set_chat_menu
+from bot.telegram.render import plain_parts
+from bot.telegram.replies import chat_data, conversation_key, send_html, send_turn, user_locale
+from dialogs.turn import Turn
+from locales import t
+
+Context = ContextTypes.DEFAULT_TYPE
+CHANNEL = "telegram"
+LANGUAGE_WORDS = {"en": "English", "zh-CN": "中文"}
+"""What the dialog understands as "switch to this language"."""
+
+
+def language_from_argument(argument: str) -> str | None:
+    """``en`` / ``english`` / ``zh`` / ``cn`` / ``中文`` → a locale; ``None`` if not a language we speak."""
+    word = argument.strip().lower().replace("_", "-")
+    if word.startswith("en") or word in ("英文", "英语"):
+        return "en"
+    if word.startswith(("zh", "cn", "chinese")) or word in ("中文", "汉语", "简体中文"):
+        return "zh-CN"
+    return None
+
+
+class ChatHandlers:
+    """Command and message handlers of one Application, bound to its conversation service."""
+
+    def __init__(self, service: ConversationService) -> None:
+        self.service = service
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _chat_id(update: Update) -> int:
+        assert update.effective_chat is not None
+        return update.effective_chat.id
+
+    async def _show(self, update: Update, context: Context, turn: Turn, lead: list[str] | None = None) -> None:
+        await send_turn(context.bot, self._chat_id(update), turn, chat_data(context), lead or [])
+
+    async def _say(self, update: Update, context: Context, locale: str, key: str, **params: object) -> None:
+        await send_html(context.bot, self._chat_id(update), plain_parts(t(locale, key, **params)))
+
+    async def _dialog(self, update: Update, context: Context, text: str) -> None:
+        """Send ``text`` to the dialog (starting the conversation on first contact) and show the turn."""
+        key = conversation_key(self._chat_id(update))
+        if await self.service.state(key) is None:
+            turn = await self.service.start(key, user_locale(update))
+        else:
+            turn = await self.service.reply(key, text, channel=CHANNEL)
+        await self._show(update, context, turn)
+
+    # -- commands --------------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: Context) -> None:
+        """Start, or show where the conversation stands; a finished one offers its result or a restart."""
+        key = conversation_key(self._chat_id(update))
+        turn = await self.service.current(key)
+        if turn is None:
+            await self._show(update, context, await self.service.start(key, user_locale(update)))
+        elif turn.done:
+            await send_html(context.bot, self._chat_id(update), plain_parts(t(turn.locale, "telegram.start.done")),
+                            finished_keyboard(turn.locale))
+        else:
+            await self._show(update, context, turn, plain_parts(t(turn.locale, "telegram.start.resume")))
+
+    async def restart(self, update: Update, context: Context) -> None:
+        await self._dialog(update, context, "restart")
+
+    async def back(self, update: Update, context: Context) -> None:
+        await self._dialog(update, context, "back")
+
+    async def summary(self, update: Update, context: Context) -> None:
+        await self._dialog(update, context, "summary")
+
+    async def lang(self, update: Update, context: Context) -> None:
+        """``/lang`` toggles between Chinese and English; ``/lang en`` / ``/lang zh`` choose."""
+        key = conversation_key(self._chat_id(update))
+        state = await self.service.state(key)
+        current = state.locale if state else user_locale(update)
+        argument = " ".join(context.args or [])
+        target = language_from_argument(argument) if argument else ("zh-CN" if current == "en" else "en")
+        if target is None:
+            await self._say(update, context, current, "telegram.lang_unknown", code=argument[:20])
+            return
+        if state is None:
+            turn = await self.service.start(key, target)
+        else:
+            turn = await self.service.reply(key, LANGUAGE_WORDS[target], channel=CHANNEL)
+        await self._show(update, context, turn)
+        await set_chat_menu(context.bot, self._chat_id(update), turn.locale)
+
+    async def faq(self, update: Update, context: Context) -> None:
+        """``/faq <question>``: the best-matching clauses with their citations."""
+        locale = await self._locale(update)
+        query = " ".join(context.args or []).strip()
+        if not query:
+            await self._say(update, context, locale, "telegram.faq.usage")
+            return
+        results = await search_faq(query, locale)
+        await send_html(context.bot, self._chat_id(update), faq_messages(query, results, locale))
+
+    async def forget(self, update: Update, context: Context) -> None:
+        """Ask to confirm; the button handler deletes."""
+        locale = await self._locale(update)
+        await send_html(context.bot, self._chat_id(update), plain_parts(t(locale, "telegram.forget.confirm")),
+                        forget_keyboard(locale))
+
+    async def help(self, update: Update, context: Context) -> None:
+        """The commands, then the open question again (so its buttons are at hand)."""
+        key = conversation_key(self._chat_id(update))
+        turn = await self.service.current(key)
+        help_text = plain_parts(t(turn.locale if turn else user_locale(update), "telegram.help"))
+        if turn is None or turn.done:
+            await send_html(context.bot, self._chat_id(update), help_text)
+        else:
+            await self._show(update, context, turn, help_text)
+
+    # -- messages --------------------------------------------------------------------------------
+
+    async def text(self, update: Update, context: Context) -> None:
+        """Anything typed (and unknown commands, which the dialog may know: ``/english``)."""
+        assert update.effective_message is not None
+        await self._dialog(update, context, update.effective_message.text or "")
+
+    async def not_text(self, update: Update, context: Context) -> None:
+        await self._say(update, context, await self._locale(update), "telegram.not_text")
+
+    async def _locale(self, update: Update) -> str:
+        state = await self.service.state(conversation_key(self._chat_id(update)))
+        return state.locale if state else user_locale(update)
+
+
+def register_handlers(application: Application, service: ConversationService) -> None:
+    """Add every handler of the awardbot Telegram channel (and its error handler) to ``application``."""
+    chat = ChatHandlers(service)
+    buttons = ButtonHandlers(service)
+    for name in ("start", "restart", "back", "summary", "lang", "faq", "forget", "help"):
+        application.add_handler(CommandHandler(name, getattr(chat, name)))
+    application.add_handler(CallbackQueryHandler(buttons.question, pattern=rf"^{QUESTION_PREFIX}:"))
+    application.add_handler(CallbackQueryHandler(buttons.forget, pattern=rf"^{FORGET_PREFIX}:"))
+    application.add_handler(CallbackQueryHandler(buttons.finished, pattern=rf"^{FINISHED_PREFIX}:"))
+    application.add_handler(CallbackQueryHandler(buttons.unknown))
+    application.add_handler(MessageHandler(filters.TEXT, chat.text))
+    application.add_handler(MessageHandler(~filters.StatusUpdate.ALL, chat.not_text))
+    application.add_error_handler(on_error)

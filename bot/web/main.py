@@ -1,0 +1,110 @@
+"""Build the web application: chat API, widget files, pages, staff records, OpenAPI at ``/docs``.
+
+``create_app(settings)`` opens the store from the settings in the app's lifespan and closes it on
+shutdown; tests pass an open ``store`` instead (then no lifespan is needed, e.g. with
+``httpx.ASGITransport``). With ``with_telegram=True`` and ``TELEGRAM_BOT_TOKEN`` set, the Telegram
+bot runs in the same event loop, started and stopped by the lifespan.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from bot.conversations import ConversationService
+from bot.settings import Settings
+from bot.store import Store, open_store
+from bot.web.errors import ApiError, install_error_handlers
+from bot.web.routers import faq, pages, records, sessions
+from bot.web.schemas import Health
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+HEALTH_PROBE_KEY = "health:probe"
+
+
+async def _start_telegram(stack: AsyncExitStack, settings: Settings, service: ConversationService) -> None:
+    """Run the Telegram bot until the stack closes; a network failure at start leaves the web running."""
+    try:
+        from bot.telegram.app import build_application, telegram_running
+    except ImportError as exc:
+        log.error("TELEGRAM_BOT_TOKEN is set but the Telegram bot is not available (%s); web only", exc)
+        return
+    from telegram.error import InvalidToken, TelegramError
+
+    application = build_application(settings, service)
+    try:
+        await stack.enter_async_context(telegram_running(application, settings))
+    except InvalidToken:
+        log.critical("Telegram refused TELEGRAM_BOT_TOKEN; fix the token or unset it")
+        raise
+    except (TelegramError, OSError) as exc:
+        log.error("the Telegram bot could not start (%s: %s); the web keeps running without it",
+                  type(exc).__name__, exc)
+
+
+def _lifespan(settings: Settings, with_telegram: bool):
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if app.state.service is None:
+                store = open_store(settings.store_url, idle_ttl_seconds=settings.idle_ttl_seconds)
+                stack.push_async_callback(store.close)
+                app.state.service = ConversationService(store, settings.default_locale)
+                log.info("store opened (%s)", settings.store_url.split("://", 1)[0])
+            if with_telegram and settings.telegram_bot_token is not None:
+                await _start_telegram(stack, settings, app.state.service)
+            try:
+                yield
+            finally:
+                log.info("shutting down: stopping Telegram (if running) and closing the store")
+        if not app.state.external_store:
+            app.state.service = None
+
+    return lifespan
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None,
+               with_telegram: bool = False) -> FastAPI:
+    """The ASGI app. ``store``: an open store the caller owns (else one is opened from ``settings``)."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title="awardbot",
+        summary="Which Chongqing software-industry awards can an enterprise claim: chat API, widget, FAQ",
+        version="0.1.0",
+        lifespan=_lifespan(settings, with_telegram),
+    )
+    app.state.settings = settings
+    app.state.external_store = store is not None
+    app.state.service = ConversationService(store, settings.default_locale) if store is not None else None
+
+    app.add_middleware(
+        CORSMiddleware,  # the widget is embedded in other sites' pages and calls the API from there
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Content-Type", "Accept-Language"],
+        max_age=600,
+    )
+    install_error_handlers(app)
+    app.include_router(sessions.router)
+    app.include_router(faq.router)
+    app.include_router(records.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", response_model=Health, tags=["meta"], summary="Liveness and store check")
+    async def healthz() -> Health:
+        service = app.state.service
+        if service is None:
+            raise ApiError(503, "web.errors.store_unavailable")
+        await service.store.get(HEALTH_PROBE_KEY)  # a StoreError here answers 503
+        return Health(status="ok")
+
+    return app

@@ -1,0 +1,41 @@
+"""``GET /api/records``: finished assessments for the staff, as JSON or CSV (bearer token only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from bot.records_cli import parse_since, records_csv, records_json_data
+from bot.web.deps import ServiceDep, require_staff
+
+router = APIRouter(prefix="/api", tags=["staff"], dependencies=[Depends(require_staff)])
+
+MAX_RECORDS = 100_000
+
+
+@router.get("/records", summary="Export assessment records (staff)",
+            responses={401: {"description": "missing or wrong staff token, or none configured"},
+                       200: {"content": {"application/json": {}, "text/csv": {}}}})
+async def list_records(
+    service: ServiceDep,
+    format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",
+    since: Annotated[str | None, Query(description="only records created on or after this date (YYYY-MM-DD) "
+                                                   "or moment (ISO 8601)")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_RECORDS)] = 1000,
+) -> Response:
+    """Newest first. Needs ``Authorization: Bearer <AWARDBOT_STAFF_TOKEN>``."""
+    start: dt.datetime | None = None
+    if since:
+        start = parse_since(since)
+        if start is None:
+            raise RequestValidationError([{"type": "date_parsing", "loc": ("query", "since"),
+                                           "msg": "not a date", "input": since}])
+    records = await service.store.list_records(since=start, limit=limit)
+    if format == "csv":
+        return Response(records_csv(records), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="awardbot-records.csv"'})
+    return JSONResponse(records_json_data(records))

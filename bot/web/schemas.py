@@ -1,0 +1,64 @@
+"""Request and response bodies of the chat API (CONTRACT §6), validated at the edge by pydantic."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from dialogs.turn import Expects, Progress
+
+MAX_MESSAGE_CHARS = 2000
+
+MessageText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
+
+
+class NewSession(BaseModel):
+    """``POST /api/sessions``: the language of the conversation (default: the server's)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"locale": "zh-CN"}]})
+
+    locale: Literal["zh-CN", "en"] | None = None
+
+
+class UserMessage(BaseModel):
+    """``POST /api/sessions/{id}/messages``: one answer or command, as the user typed or clicked it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"text": "1.2亿"}]})
+
+    text: MessageText = Field(description="an answer (option ids or labels, several joined by commas), "
+                                          "or a command such as 跳过 / skip, 返回 / back, English / 中文")
+
+
+class Formatted(BaseModel):
+    """Amounts of a finished assessment as the conversation's locale writes them (additive)."""
+
+    total: str
+    matches: list[str]
+
+
+class TurnOut(BaseModel):
+    """A turn of the conversation: the contract's fields first, then additive ones."""
+
+    session_id: str
+    messages: list[str]
+    expects: Expects | None
+    done: bool
+    assessment: dict[str, Any] | None
+    progress: Progress | None = None
+    locale: Literal["zh-CN", "en"] = "zh-CN"
+    result_messages_from: int | None = Field(
+        None, description="index in messages where the text rendering of the assessment starts "
+                          "(for clients that show the assessment as cards instead)")
+    formatted: Formatted | None = Field(None, description="amounts of the assessment, formatted for the locale")
+
+
+class WidgetStrings(BaseModel):
+    """``GET /api/i18n/{locale}``: the widget's UI strings (``web.widget.*`` without the prefix)."""
+
+    locale: Literal["zh-CN", "en"]
+    messages: dict[str, str]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]

@@ -1,0 +1,62 @@
+"""Property tests of the dialog: never raises, never loses an answer, ends in the engine's result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dialogs.commands import parse_command
+from dialogs.conversation import start, step
+from dialogs.state import DialogState
+from rules.engine import assess
+from rules.loader import default_ruleset
+from rules.profile import Profile
+from rules.report import assess_profile
+from tests.dialogs.answering import converse
+from tests.strategies import profiles
+
+AS_OF = dt.date(2026, 11, 24)
+TYPICAL = ["渝中区", "江北", "是", "否", "无", "1.2亿", "3000万", "5200", "跳过", "返回", "摘要", "help",
+           "English", "中文", "修改 营业收入", "重新开始", "北斗星、小巨人", "none", "yes", "0", "-5", "abc"]
+texts = st.one_of(st.text(max_size=40), st.sampled_from(TYPICAL))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["zh-CN", "en"]), st.lists(texts, max_size=25))
+def test_any_messages_never_raise_and_keep_state_valid_json(locale: str, messages: list[str]) -> None:
+    state, turn = start(locale, as_of=AS_OF)
+    for text in messages:
+        before = dict(state.answers)
+        pending = state.pending
+        state, turn = step(DialogState.model_validate_json(state.to_json()), text)
+        json.loads(state.to_json())
+        state.profile()  # the answers always form a valid profile
+        assert turn.messages
+        if parse_command(text) is None:
+            # an ordinary answer can only add to the answers or change the question on screen
+            kept = {k: v for k, v in before.items() if k != pending and k != "new_certifications"
+                    and not (pending or "").startswith("events") and k != "events" and k != "blockchain_invention_patents"}
+            for key, value in kept.items():
+                assert state.answers.get(key) == value, (text, key)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles, st.sampled_from(["zh-CN", "en"]), st.integers(0, 10**6))
+def test_a_finished_conversation_gives_the_engines_result(profile: Profile, locale: str, seed: int) -> None:
+    facts = profile.facts()
+    if facts.get("certifications") is not None:
+        # someone who knows the titles held knows which are new (the dialog asks only the latter)
+        facts.setdefault("new_certifications", [])
+    state, turn = converse(facts, locale, AS_OF, seed)
+    # exactly `awardbot assess` on the profile the answers form
+    assert turn.assessment == assess_profile(state.profile(), AS_OF, locale)
+    # and the same in-force result as the whole profile: nothing that mattered went unasked
+    def in_force(f: dict) -> tuple:
+        result = assess(default_ruleset(), f, AS_OF)
+        return (sorted((m.rule.rule_id, m.event_index, m.status, m.amount.value, m.counted)
+                       for m in result.matches if m.status in ("eligible", "possible")),
+                result.total_max_award_cny)
+    assert in_force(state.facts()) == in_force(facts)
