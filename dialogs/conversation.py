@@ -42,6 +42,7 @@ from dialogs.state import DialogState
 from dialogs.turn import Progress, Turn
 from locales import LOCALES, t
 from locales.formatting import format_cny
+from rules.engine import Assessment
 from rules.loader import default_ruleset
 from rules.profile import Profile
 from rules.report import assessment_json
@@ -273,22 +274,21 @@ def _change(state: DialogState, what: str, notice: list[str]) -> tuple[DialogSta
 
 def _advance(state: DialogState, messages: list[str]) -> tuple[DialogState, Turn]:
     """Put the next question (or the result) after an answer or command."""
-    as_of = _as_of(state)
-    ask = _pending_ask(state)
-    if ask is None:
-        ask = next_ask(state, as_of)
+    assessment = assess_answers(state.answers, _as_of(state))
+    ask = _pending_ask(state) or next_ask(state, _as_of(state), assessment)
     if ask is None:
         state.done = True
         state.pending = None
         return state, _result_turn(state, messages)
     state.done = False
     state.pending = ask.key
-    return state, _question_turn(state, ask, messages)
+    return state, _question_turn(state, ask, messages, assessment)
 
 
-def _question_turn(state: DialogState, ask: Ask, messages: list[str]) -> Turn:
-    answered = len([k for k in dict.fromkeys(state.history)])
-    remaining = len({k for k in needed_facts(assess_answers(state.answers, _as_of(state)))} - set(state.skipped))
+def _question_turn(state: DialogState, ask: Ask, messages: list[str], assessment: Assessment | None = None) -> Turn:
+    answered = len(set(state.history))
+    assessment = assessment or assess_answers(state.answers, _as_of(state))
+    remaining = len(needed_facts(assessment) - set(state.skipped))
     step_number = answered + 1
     total = answered + max(remaining, 1)
     prompt = progress_text(step_number, total, state.locale) + "\n" + question_text(ask, state)

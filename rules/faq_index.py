@@ -1,8 +1,9 @@
 """The staff FAQ's search index: every rule record and curated Q&A entry, normalised once per ruleset.
 
 Each entry carries searchable fields in four weight classes — ``key`` (titles, synonyms, Q&A
-questions and keywords), ``label`` (article, document number, responsible unit), ``summary``
-(summaries, document titles) and ``text`` (verbatim quotes, Q&A answers) — in both locales.
+questions and keywords), ``label`` (article, document number and key, responsible unit),
+``summary`` (summaries, document titles) and ``text`` (verbatim quotes, Q&A summaries and
+answers) — in both locales.
 Curated synonyms come from ``locales/<lang>/faq.yaml``: ``faq.synonyms.<clause or rule id>``.
 
 A query is normalised (NFKC, lower case, no punctuation) and split into terms: Chinese runs
@@ -51,7 +52,8 @@ FIELD_WEIGHTS: dict[FieldClass, float] = {"key": 1.0, "label": 0.85, "summary": 
 #: Classes whose strings are short names: a term covering more of the string is more specific.
 SPECIFIC_CLASSES = frozenset({"key", "label"})
 
-MAX_QUERY_CHARS = 200
+MAX_QUERY_CHARS = 200  # longer input is cut: a pasted paragraph still finds its clause, in bounded time
+MAX_TERMS = 12  # Chinese terms, and other words, each
 CJK_CUTOFF = 60.0  # partial_ratio of a Chinese term; 3 characters with one wrong still pass
 WORD_RATIO_CUTOFF = 80.0  # typo tolerance of a word
 WORD_PARTIAL_CUTOFF = 90.0  # partial words: "harmony" in "openharmony"
@@ -100,7 +102,7 @@ def query_terms(normalized: str) -> tuple[list[str], list[str]]:
         chinese.extend(piece for piece in _ZH_FILLERS.split(run) if piece)
     rest = _CJK_TERM.sub(" ", normalized)
     words = [word for word in _WORD.findall(rest) if word not in _EN_STOPWORDS]
-    return list(dict.fromkeys(chinese)), list(dict.fromkeys(words))
+    return list(dict.fromkeys(chinese))[:MAX_TERMS], list(dict.fromkeys(words))[:MAX_TERMS]
 
 
 def field_words(normalized: str) -> list[str]:

@@ -95,6 +95,23 @@ def _computed(formula: Percentage | PerUnit | Sum, facts: Facts, event: Facts | 
     return None if value is None else _capped(value, formula.cap)
 
 
+def _expr_facts(expr: Expr, out: set[str]) -> None:
+    if isinstance(expr, str):
+        out.add(expr)
+    elif isinstance(expr, dict):
+        for args in expr.values():
+            for arg in args:
+                _expr_facts(arg, out)
+
+
+def _facts_read(formula: Percentage | PerUnit | Sum) -> set[str]:
+    """The (non-event) facts a formula reads: the breakpoints of its piecewise-linear pieces."""
+    out: set[str] = set()
+    for part in formula.parts if isinstance(formula, Sum) else [formula]:
+        _expr_facts(getattr(part, "base", None) or getattr(part, "count", None), out)
+    return out
+
+
 def _upper_bound(formula: Percentage | PerUnit | Sum, facts: Facts, event: Facts | None, event_index: int | None,
                  missing: list[str], bounds: dict[str, str]) -> float | None:
     """The most the formula could give whatever the unknown inputs turn out to be; ``None`` if unbounded.
@@ -105,8 +122,8 @@ def _upper_bound(formula: Percentage | PerUnit | Sum, facts: Facts, event: Facts
     """
     if len(missing) > 2 or "events" in missing:
         return getattr(formula, "cap", None)
-    known = sorted({float(v) for k, v in facts.items() if isinstance(v, int | float) and not isinstance(v, bool)
-                    and k not in missing})
+    known = sorted({float(v) for k in _facts_read(formula) if isinstance(v := facts.get(k), int | float)
+                    and not isinstance(v, bool)})
     names = [m.split(".", 1)[1] if m.startswith("events[") else m for m in missing]
     candidates = []
     for name in names:
