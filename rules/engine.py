@@ -76,8 +76,9 @@ class CompiledRule:
 
     rule: Rule
     level: str
-    window: Window
-    flat: tuple[CompiledLeaf, ...] | None  # the leaves of a plain ``all``; None: nested any/not
+    window: int  # index into CompiledRuleset.windows
+    per_event: bool
+    flat: tuple[tuple, ...] | None  # (test, near_missable, leaf) of a plain ``all``; None: nested any/not
     district_leaf: Leaf | None  # a top-level [district, eq|ne, …] leaf, judged once per profile
 
 
@@ -87,13 +88,18 @@ class CompiledRuleset:
 
     by_district: dict[tuple[str, object], tuple[CompiledRule, ...]]  # (op, value) -> rules
     anywhere: tuple[CompiledRule, ...]
+    windows: tuple[Window, ...]  # the distinct effective windows, judged once per assessment
+    _candidates: dict[object, tuple[CompiledRule, ...]] = field(default_factory=dict)
 
-    def candidates(self, district: object) -> list[CompiledRule]:
-        out = list(self.anywhere)
-        for (op, value), rules in self.by_district.items():
-            if district is None or (district == value) == (op == "eq"):
-                out.extend(rules)
-        return out
+    def candidates(self, district: object) -> tuple[CompiledRule, ...]:
+        found = self._candidates.get(district)
+        if found is None:
+            out = list(self.anywhere)
+            for (op, value), rules in self.by_district.items():
+                if district is None or (district == value) == (op == "eq"):
+                    out.extend(rules)
+            found = self._candidates[district] = tuple(out)
+        return found
 
 
 _COMPILED: dict[str, CompiledRuleset] = {}
@@ -113,7 +119,7 @@ def _leaf_order(compiled: CompiledLeaf) -> tuple[bool, bool]:
     return compiled.near_missable, compiled.leaf.op not in ("has", "has_any")
 
 
-def _compile_rule(ruleset: Ruleset, rule: Rule) -> CompiledRule:
+def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> CompiledRule:
     cond = rule.conditions
     flat = district_leaf = None
     if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
@@ -121,8 +127,12 @@ def _compile_rule(ruleset: Ruleset, rule: Rule) -> CompiledRule:
         district_leaf = next((p for p in parts if p.fact == "district" and p.op in ("eq", "ne")), None)
         leaves = [CompiledLeaf(leaf, _near_missable(ruleset, leaf), compile_leaf(leaf, ruleset.fact_bounds))
                   for leaf in parts if leaf is not district_leaf]
-        flat = tuple(sorted(leaves, key=_leaf_order))
-    return CompiledRule(rule, ruleset.level_of(rule), ruleset.window_of(rule), flat, district_leaf)
+        flat = tuple((c.test, c.near_missable, c.leaf) for c in sorted(leaves, key=_leaf_order))
+    window = ruleset.window_of(rule)
+    if window not in windows:
+        windows.append(window)
+    return CompiledRule(rule, ruleset.level_of(rule), windows.index(window), rule.for_each is not None, flat,
+                        district_leaf)
 
 
 def compiled_rules(ruleset: Ruleset) -> CompiledRuleset:
@@ -131,34 +141,35 @@ def compiled_rules(ruleset: Ruleset) -> CompiledRuleset:
     if cached is None:
         by_district: dict[tuple[str, object], list[CompiledRule]] = {}
         anywhere: list[CompiledRule] = []
+        windows: list[Window] = []
         for rule in ruleset.rules:
             if rule.beneficiary == "enterprise":
-                compiled = _compile_rule(ruleset, rule)
+                compiled = _compile_rule(ruleset, rule, windows)
                 leaf = compiled.district_leaf
                 (by_district.setdefault((leaf.op, leaf.value), []) if leaf else anywhere).append(compiled)
         cached = _COMPILED[ruleset.version] = CompiledRuleset(
-            {key: tuple(rules) for key, rules in by_district.items()}, tuple(anywhere))
+            {key: tuple(rules) for key, rules in by_district.items()}, tuple(anywhere), tuple(windows))
     return cached
 
 
 _NO_NEAR_MISS = Verdict(False)
 
 
-def _evaluate_flat(leaves: tuple[CompiledLeaf, ...], facts: Facts, event: Facts | None,
+def _evaluate_flat(leaves: tuple[tuple, ...], facts: Facts, event: Facts | None,
                    event_index: int | None) -> Verdict:
     """The fast path for a plain ``all``: stop at the first failure that cannot be a near miss."""
     failed: Leaf | None = None
     unknown: list[Leaf] | None = None
-    for compiled in leaves:
-        value = compiled.test(facts, event)
+    for test, near_missable, leaf in leaves:
+        value = test(facts, event)
         if value is False:
-            if failed is not None or not compiled.near_missable or unknown:
+            if failed is not None or not near_missable or unknown:
                 return _NO_NEAR_MISS
-            failed = compiled.leaf
+            failed = leaf
         elif value is None:
             if failed is not None:
                 return _NO_NEAR_MISS
-            (unknown := unknown or []).append(compiled.leaf)
+            (unknown := unknown or []).append(leaf)
     if failed is not None:
         return Verdict(False, failed=[failed])
     if unknown:
@@ -188,16 +199,15 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
     """Assess one enterprise (its known facts) on ``as_of``."""
     matches: list[Match] = []
     near: list[NearMiss] = []
-    windows: dict[int, str] = {}
+    prepared = compiled_rules(ruleset)
+    window_status = [window.status_on(as_of) for window in prepared.windows]
     district_unknown = facts.get("district") is None
-    for compiled in compiled_rules(ruleset).candidates(facts.get("district")):
+    for compiled in prepared.candidates(facts.get("district")):
         rule = compiled.rule
-        scopes = _events_in_scope(rule, facts)
+        scopes = _events_in_scope(rule, facts) if compiled.per_event else _NO_EVENT
         if scopes is None:
             continue
-        window = windows.get(id(compiled.window))
-        if window is None:
-            window = windows[id(compiled.window)] = compiled.window.status_on(as_of)
+        window = window_status[compiled.window]
         for event_index, event in scopes:
             if compiled.flat is not None:
                 verdict = _evaluate_flat(compiled.flat, facts, event, event_index)

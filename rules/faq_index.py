@@ -59,6 +59,7 @@ WORD_RATIO_CUTOFF = 80.0  # typo tolerance of a word
 WORD_PARTIAL_CUTOFF = 90.0  # partial words: "harmony" in "openharmony"
 MIN_INFIX_CHARS = 5  # a word found inside another (not at its start) must be at least this long
 MATCHED = 60.0  # a term "matches" an entry at this score (for the terms' rarity)
+MIN_SCORE = 40.0  # results below this are noise: one weak term of several
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: A Chinese run with the digits around it ("5000人"), but not the digits of a word ("cq2022还").
@@ -243,18 +244,18 @@ class FaqIndex:
 
     def __init__(self, entries: Sequence[FaqEntry]) -> None:
         self.entries = list(entries)
+        normalized = [(entry.position, cls, normalize_query(text)) for entry in self.entries
+                      for cls, text in entry.fields]
         self._strings: list[_Strings] = []
         for field_class in FIELD_WEIGHTS:
-            strings, owners = _group(
-                (squash(normalize_query(text)), entry.position)
-                for entry in self.entries for cls, text in entry.fields if cls == field_class)
+            strings, owners = _group((squash(text), position) for position, cls, text in normalized
+                                     if cls == field_class)
             self._strings.append(_Strings(field_class, strings, owners, {t: i for i, t in enumerate(strings)}))
         word_weights: dict[str, dict[int, float]] = {}
-        for entry in self.entries:
-            for cls, text in entry.fields:
-                for word in field_words(normalize_query(text)):
-                    per_entry = word_weights.setdefault(word, {})
-                    per_entry[entry.position] = max(per_entry.get(entry.position, 0.0), FIELD_WEIGHTS[cls])
+        for position, cls, text in normalized:
+            for word in field_words(text):
+                per_entry = word_weights.setdefault(word, {})
+                per_entry[position] = max(per_entry.get(position, 0.0), FIELD_WEIGHTS[cls])
         self._words = list(word_weights)
         self._word_owners = [word_weights[w] for w in self._words]
         self._word_position = {w: i for i, w in enumerate(self._words)}
@@ -332,7 +333,7 @@ class FaqIndex:
         for position in self._identifiers.get(normalized, ()):
             scores[position] = 100.0
         matches = [FaqHit(self.entries[p], round(min(s, 100.0), 1), evidence.get(p, 0.0))
-                   for p, s in scores.items()]
+                   for p, s in scores.items() if s >= MIN_SCORE]
         matches.sort(key=lambda m: (-m.score, -m.evidence, m.entry.position))
         return matches
 

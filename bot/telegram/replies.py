@@ -20,7 +20,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackContext
 
 from bot.telegram.keyboards import question_keyboard
-from bot.telegram.render import turn_messages
+from bot.telegram.render import pack, turn_messages
 from dialogs.turn import Turn
 from locales import normalize_locale
 
@@ -86,10 +86,10 @@ def forget_open_keyboard(chat_data: ChatData, message_id: int) -> None:
 
 async def send_turn(bot: Bot, chat_id: int, turn: Turn, chat_data: ChatData,
                     lead: Sequence[str] = ()) -> None:
-    """Show a dialog turn: its messages (after any HTML ``lead`` messages), the question's keyboard last."""
+    """Show a dialog turn (after any HTML ``lead`` parts), packed into few messages, the keyboard last."""
     chat_data[LOCALE_SLOT] = turn.locale
     await retire_open_keyboard(bot, chat_id, chat_data)
     keyboard = question_keyboard(turn.expects, turn.locale) if turn.expects is not None else None
-    sent = await send_html(bot, chat_id, [*lead, *turn_messages(turn)], keyboard)
+    sent = await send_html(bot, chat_id, pack([*lead, *turn_messages(turn)]), keyboard)
     if keyboard is not None and sent is not None:
         chat_data[KEYBOARD_MESSAGE_SLOT] = sent.message_id
