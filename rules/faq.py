@@ -28,14 +28,16 @@ __all__ = ["FaqHit", "MAX_LIMIT", "faq_json", "hit_json", "max_award_cny", "sear
 MAX_LIMIT = 50
 
 
-def search_faq(query: str, limit: int = 5, locale: str = "zh-CN", ruleset: Ruleset | None = None) -> list[FaqHit]:
+def search_faq(query: str, limit: int = 5, locale: str = "zh-CN", ruleset: Ruleset | None = None, *,
+               as_of: dt.date | None = None) -> list[FaqHit]:
     """The ``limit`` best entries for ``query`` (Chinese or English), best first; ``[]`` if none match.
 
     Scores are 0–100. Both languages are always searched; ``locale`` only matters for output.
+    Among equal scores, entries in force on ``as_of`` (default today) come first.
     """
     if not isinstance(query, str) or limit < 1:
         return []
-    return index_for(ruleset or default_ruleset()).search(query)[: min(limit, MAX_LIMIT)]
+    return index_for(ruleset or default_ruleset()).search(query, as_of)[: min(limit, MAX_LIMIT)]
 
 
 def max_award_cny(rule: Rule) -> float | None:
@@ -129,5 +131,5 @@ def faq_json(query: str, limit: int = 5, locale: str = "zh-CN", *, ruleset: Rule
     locale = normalize_locale(locale)
     ruleset = ruleset or default_ruleset()
     today = as_of or dt.date.today()
-    hits = search_faq(query, limit=limit, locale=locale, ruleset=ruleset)
+    hits = search_faq(query, limit=limit, locale=locale, ruleset=ruleset, as_of=today)
     return {"results": [hit_json(hit, locale, ruleset, today) for hit in hits]}

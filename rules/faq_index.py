@@ -17,6 +17,7 @@ weighted mean of all terms — so an entry matching every term ranks first.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -28,7 +29,7 @@ from rapidfuzz import fuzz, process
 from dialogs.parsing import normalize_text
 from locales import LOCALES, catalog
 from rules.loader import Ruleset
-from rules.schema import Rule
+from rules.schema import Rule, Window
 
 SYNONYM_PREFIX = "faq.synonyms."
 QA_PREFIX = "faq.qa."
@@ -135,6 +136,13 @@ class FaqEntry:
     qa_id: str | None
     sources: tuple[Source, ...]
     fields: tuple[tuple[FieldClass, str], ...]
+    window: Window | None = None  # a rule's effective window (its own, else its document's)
+
+    def tie_rank(self, day: dt.date) -> tuple[int, int]:
+        """Among equal scores: in force on ``day`` (Q&A always) first, government tasks last."""
+        in_force = self.window is None or self.window.status_on(day) == "in_force"
+        task = self.rule is not None and self.rule.benefit == "none"
+        return (0 if in_force else 1, 1 if task else 0)
 
 
 def curated_synonyms() -> dict[str, list[str]]:
@@ -168,8 +176,9 @@ def resolve_source(ruleset: Ruleset, ref: str) -> Source | None:
 
 def _rule_fields(ruleset: Ruleset, rule: Rule, synonyms: dict[str, list[str]]) -> list[tuple[FieldClass, str]]:
     document = ruleset.document_of(rule)
+    # a key naming a rule is that rule's; a clause id that is no rule's id covers all its rules
     curated = synonyms.get(rule.rule_id, []) + (
-        synonyms.get(rule.clause_id, []) if rule.clause_id != rule.rule_id else [])
+        synonyms.get(rule.clause_id, []) if rule.clause_id not in ruleset.by_id else [])
     fields: list[tuple[FieldClass, str]] = [("key", rule.title.zh), ("key", rule.title.en)]
     fields += [("key", term) for term in [*rule.synonyms, *curated]]
     fields += [("label", rule.article), ("label", document.number), ("label", document.key),
@@ -197,7 +206,8 @@ def build_entries(ruleset: Ruleset) -> list[FaqEntry]:
     """Every rule (of all four documents, whoever benefits), then every curated Q&A entry."""
     synonyms = curated_synonyms()
     entries = [
-        FaqEntry(i, "clause", rule.rule_id, rule.clause_id, rule, None, (), tuple(_rule_fields(ruleset, rule, synonyms)))
+        FaqEntry(i, "clause", rule.rule_id, rule.clause_id, rule, None, (),
+                 tuple(_rule_fields(ruleset, rule, synonyms)), ruleset.window_of(rule))
         for i, rule in enumerate(ruleset.rules)
     ]
     for qa_id, refs in QA_SOURCES.items():
@@ -313,8 +323,12 @@ class FaqIndex:
 
     # -- a query -------------------------------------------------------------------
 
-    def search(self, query: str) -> list[FaqHit]:
-        """Every entry matching ``query``, best first (score, then evidence, then index order)."""
+    def search(self, query: str, as_of: dt.date | None = None) -> list[FaqHit]:
+        """Every entry matching ``query``, best first.
+
+        Equal scores: entries in force on ``as_of`` (default today) before the others, support
+        before government tasks, then the one with more matching fields, then index order.
+        """
         normalized = normalize_query(query[:MAX_QUERY_CHARS])
         if not normalized:
             return []
@@ -334,7 +348,8 @@ class FaqIndex:
             scores[position] = 100.0
         matches = [FaqHit(self.entries[p], round(min(s, 100.0), 1), evidence.get(p, 0.0))
                    for p, s in scores.items() if s >= MIN_SCORE]
-        matches.sort(key=lambda m: (-m.score, -m.evidence, m.entry.position))
+        day = as_of or dt.date.today()
+        matches.sort(key=lambda m: (-m.score, m.entry.tie_rank(day), -m.evidence, m.entry.position))
         return matches
 
 

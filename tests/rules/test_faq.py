@@ -153,6 +153,16 @@ def test_ties_are_broken_the_same_way_every_time() -> None:
     assert [h.entry.entry_id for h in search_faq("补贴", limit=MAX_LIMIT)] == first
 
 
+def test_equal_scores_put_texts_in_force_first_and_government_tasks_last() -> None:
+    hits = search_faq("贷款", limit=MAX_LIMIT, as_of=dt.date(2026, 11, 24))
+    top = [h for h in hits if h.score == hits[0].score]
+    order = [h.entry.entry_id for h in top]
+    assert "CQ2022-2.4.10" in order and order[-1] == "CQ2022-2.4.10"  # expired, and a government task
+    assert order.index("CQ2025-9#enterprise-loan") < order.index("CQ2022-2.4.10")
+    earlier = [h.entry.entry_id for h in search_faq("贷款", limit=MAX_LIMIT, as_of=dt.date(2023, 1, 1))]
+    assert earlier.index("CQ2025-9#enterprise-loan") > earlier.index("YZ2021-9")  # CQ2025 not yet in force
+
+
 def test_limit_is_respected() -> None:
     for limit in (1, 2, 5, 10):
         assert len(search_faq("补贴", limit=limit)) == limit
