@@ -91,8 +91,8 @@ class ButtonHandlers:
             return
         text, echo = dialog_answer(button, expects, selected, turn.locale)
         await query.answer()
-        await self._echo_answer(query, context, t(turn.locale, "telegram.answered", answer=echo))
         next_turn = await self.service.reply(key, text, channel=CHANNEL)
+        await self._echo_answer(query, context, t(turn.locale, "telegram.answered", answer=echo))
         await send_turn(context.bot, _chat_id(update), next_turn, chat_data(context))
 
     async def forget(self, update: Update, context: Context) -> None:

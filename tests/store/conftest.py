@@ -20,7 +20,7 @@ import pytest
 import redis
 
 from bot.store.base import Store
-from bot.store.local_redis import REDIS_SERVER_BINARY, LocalRedisServer
+from bot.store.local_redis import LocalRedisServer
 from bot.store.models import new_incarnation
 from bot.store.redis import RedisStore
 from bot.store.sqlite import SqliteStore
@@ -155,17 +155,6 @@ class RedisBackend(Backend):
 
     def raw_conversation_exists(self, key: str) -> bool:
         return bool(self.client.exists(f"{self.key_prefix}conv:{key}"))
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[LocalRedisServer]:
-    if not REDIS_SERVER_BINARY.exists():
-        pytest.skip(
-            f"!!! REDIS TESTS SKIPPED: {REDIS_SERVER_BINARY} is missing. "
-            "Install Debian's redis-server (apt-get install redis-server) to run them. !!!"
-        )
-    with LocalRedisServer() as server:
-        yield server
 
 
 @pytest.fixture(params=["sqlite", "redis"])

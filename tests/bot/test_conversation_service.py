@@ -1,0 +1,55 @@
+"""The conversation service on a real store: messages at once are applied one after the other."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot.conversations import ConversationService
+from bot.store import open_store
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+async def service(request, tmp_path: Path):
+    if request.param == "sqlite":
+        store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    else:
+        server = request.getfixturevalue("redis_server")
+        store = open_store(server.url, key_prefix=f"svc-{uuid.uuid4().hex[:8]}:")
+    yield ConversationService(store)
+    await store.close()
+
+
+async def test_fifty_messages_at_once_are_applied_one_after_the_other(service: ConversationService) -> None:
+    key = "web:concurrent"
+    await service.start(key, "zh-CN")
+    await service.reply(key, "渝中区", channel="web")
+    turns = await asyncio.gather(*(service.reply(key, "跳过", channel="web") for _ in range(50)))
+    state = await service.state(key)
+    asked = [turn.progress.step for turn in turns if not turn.done]
+    # each skip saw the state the previous one left: no two replies were computed from the same state
+    assert len(asked) == len(set(asked))
+    finished = sum(1 for turn in turns if turn.done and turn.assessment and "评估已完成" not in turn.messages[0])
+    assert len(state.skipped) == len(asked) + finished
+    assert state.answers == {"district": "渝中区"}
+    conversation = await service.store.get(key)
+    assert conversation.version == 1 + 1 + 50
+
+
+async def test_a_finished_conversation_is_recorded_once_and_forget_removes_everything(
+        service: ConversationService) -> None:
+    key = "web:recorded"
+    await service.start(key, "en")
+    turn = await service.reply(key, "outside Chongqing", channel="web")
+    assert turn.done
+    await service.reply(key, "anything", channel="web")  # after the result: no second record
+    records = [r for r in await service.store.list_records() if r.conversation_key == key]
+    assert len(records) == 1
+    assert records[0].channel == "web" and records[0].profile == {"district": "outside_chongqing"}
+    assert records[0].result["total_max_award_cny"] == 0
+    await service.forget(key)
+    assert await service.store.get(key) is None
+    assert [r for r in await service.store.list_records() if r.conversation_key == key] == []
