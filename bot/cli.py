@@ -108,4 +108,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from bot.cli import main as installed_main  # one module object, so handlers' InputError is caught
+
+    sys.exit(installed_main())

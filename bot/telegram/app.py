@@ -135,7 +135,10 @@ async def start_telegram(application: Application, settings: Settings, *, webhoo
             mode = "long polling"
         await application.start()
     except BaseException:
-        await stop_telegram(application)
+        try:
+            await stop_telegram(application)
+        except Exception as cleanup_error:  # keep the original failure visible
+            log.warning("cleaning up after a failed Telegram start failed too: %s", type(cleanup_error).__name__)
         raise
     log.info("Telegram bot @%s running (%s)", application.bot.username, mode)
 

@@ -31,6 +31,7 @@ from bot.telegram.replies import (
     conversation_key,
     forget_open_keyboard,
     remove_keyboard,
+    retire_open_keyboard,
     send_turn,
     user_locale,
 )
@@ -78,21 +79,23 @@ class ButtonHandlers:
         key = conversation_key(_chat_id(update))
         button = parse_question_button(query.data if isinstance(query.data, str) else None)
         turn = await self.service.current(key)
+        locale = turn.locale if turn is not None else user_locale(update)
         expects = turn.expects if turn is not None and not turn.done else None
-        if button is None or expects is None or question_tag(expects) != button.tag or (
-                button.index is not None and button.index >= len(expects.options)):
-            await self._stale(query, turn.locale if turn else user_locale(update))
-            return
         message = _message(query)
+        if (button is None or expects is None or question_tag(expects) != button.tag
+                or (button.index is not None and button.index >= len(expects.options))
+                or (message is None and button.action in (Action.TOGGLE, Action.DONE))):  # selection unreadable
+            await self._stale(query, locale)
+            return
         selected = selected_indexes(message.reply_markup if message else None)
         if button.action == Action.TOGGLE and button.index is not None:
             await query.answer()
-            await query.edit_message_reply_markup(question_keyboard(expects, turn.locale, selected ^ {button.index}))
+            await query.edit_message_reply_markup(question_keyboard(expects, locale, selected ^ {button.index}))
             return
-        text, echo = dialog_answer(button, expects, selected, turn.locale)
+        text, echo = dialog_answer(button, expects, selected, locale)
         await query.answer()
         next_turn = await self.service.reply(key, text, channel=CHANNEL)
-        await self._echo_answer(query, context, t(turn.locale, "telegram.answered", answer=echo))
+        await self._echo_answer(query, context, t(locale, "telegram.answered", answer=echo))
         await send_turn(context.bot, _chat_id(update), next_turn, chat_data(context))
 
     async def forget(self, update: Update, context: Context) -> None:
@@ -104,6 +107,7 @@ class ButtonHandlers:
         locale = state.locale if state else user_locale(update)
         if query.data == "forget:confirm":
             await self.service.forget(key)
+            await retire_open_keyboard(context.bot, _chat_id(update), chat_data(context))
             chat_data(context).clear()
             outcome = "telegram.forget.done"
         else:
@@ -118,11 +122,14 @@ class ButtonHandlers:
         query = update.callback_query
         assert query is not None
         key = conversation_key(_chat_id(update))
+        turn = await self.service.current(key)
+        if turn is not None and not turn.done:  # an old offer: the user has moved on since
+            await self._stale(query, turn.locale)
+            return
         await query.answer()
         message = _message(query)
         if message is not None:
             await remove_keyboard(context.bot, message.chat_id, message.message_id)
-        turn = await self.service.current(key)
         if turn is None:
             turn = await self.service.start(key, user_locale(update))
         elif query.data == "finished:restart":

@@ -26,6 +26,8 @@ SELECTED_MARK = "✓ "
 ROW_WIDTH_BUDGET = 36
 """Display width (CJK characters count double) of the labels that fit in one keyboard row."""
 MAX_BUTTONS_PER_ROW = 3
+MAX_OPTION_BUTTONS = 90
+"""Telegram allows about 100 buttons per keyboard; a longer list is answered by typing only."""
 
 
 class Action:
@@ -91,7 +93,7 @@ def question_keyboard(expects: Expects, locale: str, selected: frozenset[int] = 
     """Buttons for a question: its options (toggles for multi), then Done (multi) and Skip."""
     tag = question_tag(expects)
     option_buttons: list[InlineKeyboardButton] = []
-    if expects.kind in ("choice", "bool", "multi"):
+    if expects.kind in ("choice", "bool", "multi") and len(expects.options) <= MAX_OPTION_BUTTONS:
         action = Action.TOGGLE if expects.kind == "multi" else Action.ANSWER
         for index, option in enumerate(expects.options):
             label = SELECTED_MARK + option.label if index in selected else option.label

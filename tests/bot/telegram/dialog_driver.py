@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from html.parser import HTMLParser
 
 from locales import t
@@ -85,7 +84,3 @@ async def answer_until_result(user: EmulatorUser, question: BotMessage, locale: 
         question = await user.wait_for_bot_message()
     raise AssertionError("the dialog did not finish")
 
-
-async def settle() -> None:
-    """Give the bot a moment to finish an edit that follows a message."""
-    await asyncio.sleep(0.2)

@@ -191,3 +191,18 @@ async def test_stale_button_is_answered_politely(run_bot: RunBot, service: Conve
     assert answers[-1]["text"] == t(ZH, "telegram.stale_button")
     state = await service.state(f"tg:{user.chat_id}")
     assert state is not None and state.answers == {"district": "江北区"}
+
+
+async def test_skip_button_skips_the_question(run_bot: RunBot, service: ConversationService,
+                                              chinese_user: EmulatorUser) -> None:
+    user = chinese_user
+    async with run_bot(service):
+        await user.send_command("/start")
+        district_question = await user.wait_for_bot_message()
+        await user.press_button(district_question, text="跳过")
+        next_question = await user.wait_for_bot_message()
+        echoed = await user.get_bot_message(district_question.message_id)
+    assert echoed is not None and echoed.plain_text.endswith(t(ZH, "telegram.answered", answer="跳过"))
+    assert t(ZH, "dialog.skipped") in next_question.plain_text
+    state = await service.state(f"tg:{user.chat_id}")
+    assert state is not None and "district" in state.skipped and "district" not in state.answers
