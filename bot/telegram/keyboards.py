@@ -23,7 +23,7 @@ QUESTION_PREFIX = "q"
 FORGET_PREFIX = "forget"
 FINISHED_PREFIX = "finished"
 SELECTED_MARK = "✓ "
-ROW_WIDTH_BUDGET = 36
+ROW_WIDTH_BUDGET = 40
 """Display width (CJK characters count double) of the labels that fit in one keyboard row."""
 MAX_BUTTONS_PER_ROW = 3
 MAX_OPTION_BUTTONS = 90
@@ -79,7 +79,7 @@ def _rows(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton
     rows: list[list[InlineKeyboardButton]] = []
     width = 0
     for button in buttons:
-        button_width = display_width(button.text) + 4
+        button_width = display_width(button.text) + 2
         if rows and len(rows[-1]) < MAX_BUTTONS_PER_ROW and width + button_width <= ROW_WIDTH_BUDGET:
             rows[-1].append(button)
             width += button_width

@@ -9,9 +9,10 @@ bot runs in the same event loop, started and stopped by the lifespan.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -30,7 +31,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 HEALTH_PROBE_KEY = "health:probe"
 
 
-async def _start_telegram(stack: AsyncExitStack, settings: Settings, service: ConversationService) -> None:
+async def _start_telegram(stack: AsyncExitStack, settings: Settings, service: ConversationService,
+                          build_options: Mapping[str, Any]) -> None:
     """Run the Telegram bot until the stack closes; a network failure at start leaves the web running."""
     try:
         from bot.telegram.app import build_application, telegram_running
@@ -39,7 +41,7 @@ async def _start_telegram(stack: AsyncExitStack, settings: Settings, service: Co
         return
     from telegram.error import InvalidToken, TelegramError
 
-    application = build_application(settings, service)
+    application = build_application(settings, service, **build_options)
     try:
         await stack.enter_async_context(telegram_running(application, settings))
     except InvalidToken:
@@ -50,7 +52,8 @@ async def _start_telegram(stack: AsyncExitStack, settings: Settings, service: Co
                   type(exc).__name__, exc)
 
 
-def _lifespan(settings: Settings, with_telegram: bool):
+def _lifespan(settings: Settings, with_telegram: bool,
+              telegram_options: Mapping[str, Any]) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
@@ -60,7 +63,7 @@ def _lifespan(settings: Settings, with_telegram: bool):
                 app.state.service = ConversationService(store, settings.default_locale)
                 log.info("store opened (%s)", settings.store_url.split("://", 1)[0])
             if with_telegram and settings.telegram_bot_token is not None:
-                await _start_telegram(stack, settings, app.state.service)
+                await _start_telegram(stack, settings, app.state.service, telegram_options)
             try:
                 yield
             finally:
@@ -71,15 +74,19 @@ def _lifespan(settings: Settings, with_telegram: bool):
     return lifespan
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None,
-               with_telegram: bool = False) -> FastAPI:
-    """The ASGI app. ``store``: an open store the caller owns (else one is opened from ``settings``)."""
+def create_app(settings: Settings | None = None, *, store: Store | None = None, with_telegram: bool = False,
+               telegram_options: Mapping[str, Any] | None = None) -> FastAPI:
+    """The ASGI app. ``store``: an open store the caller owns (else one is opened from ``settings``).
+
+    ``telegram_options`` go to :func:`bot.telegram.app.build_application` (tests pass the
+    ``request`` / ``get_updates_request`` of an emulator).
+    """
     settings = settings or Settings()
     app = FastAPI(
         title="awardbot",
         summary="Which Chongqing software-industry awards can an enterprise claim: chat API, widget, FAQ",
         version="0.1.0",
-        lifespan=_lifespan(settings, with_telegram),
+        lifespan=_lifespan(settings, with_telegram, telegram_options or {}),
     )
     app.state.settings = settings
     app.state.external_store = store is not None

@@ -36,7 +36,8 @@
     open: false,
     strings: {},
     turn: null,
-    busy: false
+    busy: false,
+    renderedTurns: 0
   };
   var ui = {};
 
@@ -291,6 +292,7 @@
       ui.log.scrollTop = ui.log.scrollHeight;
       focusAnswer();
     }
+    ui.panel.setAttribute("data-turns", String(++state.renderedTurns));  // for tests: a turn is on screen
   }
 
   // --- messages --------------------------------------------------------------------------

@@ -99,7 +99,8 @@ class ServeProcess:
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 30) -> ServeProcess:
+    def launch(self) -> subprocess.Popen[bytes]:
+        """Start the process without waiting for it to answer."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))",
@@ -108,6 +109,12 @@ class ServeProcess:
         self.process = subprocess.Popen(command, cwd=self.data_dir, env=self._env(), stdout=log,
                                         stderr=subprocess.STDOUT)
         log.close()
+        return self.process
+
+    def start(self, timeout: float = 30) -> ServeProcess:
+        """Start and wait until ``/healthz`` answers."""
+        self.launch()
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

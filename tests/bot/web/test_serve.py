@@ -1,0 +1,126 @@
+"""``awardbot serve``: help, start, health, conversations across a restart, clean exit on signals;
+and the Telegram bot running in the same process and loop as the web (against the emulator)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.cli import main
+from bot.settings import Settings
+
+from .support import TYPED_ANSWERS, ServeProcess, answer_for, free_port
+
+
+def test_serve_help_lists_every_setting(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--help"]) == 0
+    text = capsys.readouterr().out
+    for option in ("--host", "--port", "--webhook"):
+        assert option in text
+    for name in Settings.model_fields:
+        env = "TELEGRAM_BOT_TOKEN" if name == "telegram_bot_token" else f"AWARDBOT_{name.upper()}"
+        assert env in text, env
+
+
+def test_serve_rejects_bad_settings_with_one_line(capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWARDBOT_PORT", "not-a-port")
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("awardbot: ") and "port" in err and len(err.strip().splitlines()) == 1
+
+
+def _answer_a_few(client: httpx.Client, base: str, turn: dict, count: int) -> dict:
+    for _ in range(count):
+        response = client.post(f"{base}/api/sessions/{turn['session_id']}/messages",
+                               json={"text": answer_for(turn["expects"])})
+        assert response.status_code == 200
+        turn = response.json()
+    return turn
+
+
+def test_serve_keeps_conversations_across_a_restart_and_exits_cleanly(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    server = ServeProcess(data_dir)
+    with httpx.Client(timeout=10) as client:
+        server.start()
+        try:
+            assert client.get(f"{server.base_url}/healthz").json() == {"status": "ok"}
+            assert (data_dir / "awardbot.db").exists()  # default SQLite store, created on first run
+            turn = client.post(f"{server.base_url}/api/sessions", json={"locale": "zh-CN"}).json()
+            turn = _answer_a_few(client, server.base_url, turn, 6)
+        finally:
+            code = server.stop(signal.SIGTERM)
+        assert code == 0, server.log()
+        first_log = server.log()
+        assert "closing the store" in first_log and "Traceback" not in first_log
+
+        restarted = ServeProcess(data_dir, port=server.port, log_path=tmp_path / "second.log")
+        restarted.start()
+        try:
+            again = client.get(f"{restarted.base_url}/api/sessions/{turn['session_id']}")
+            assert again.status_code == 200 and again.json() == turn
+            final = turn
+            for _ in range(60):
+                if final["done"]:
+                    break
+                final = _answer_a_few(client, restarted.base_url, final, 1)
+            assert final["done"] and final["assessment"]["total_max_award_cny"] == 16_020_000
+        finally:
+            code = restarted.stop(signal.SIGINT)
+        assert code == 0, restarted.log()
+
+    logs = first_log + restarted.log()
+    assert f"web:{turn['session_id']}" in logs  # session keys are logged ...
+    for typed in ("1.2亿", "8000万", "16020000", "1,602"):  # ... never what users typed, nor figures
+        assert typed not in logs, typed
+    assert TYPED_ANSWERS["revenue_cny"] not in logs
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
+    with ServeProcess(tmp_path / "a") as first:
+        second = ServeProcess(tmp_path / "b", port=first.port)
+        code = second.launch().wait(30)
+        assert code != 0
+        assert "address already in use" in second.log().lower()
+        assert first.process is not None and first.process.poll() is None
+
+
+@pytest.mark.e2e
+async def test_serve_runs_the_telegram_bot_in_the_same_loop(
+        tmp_path: Path, telegram_emulator, emulator_bot_token: str, emulator_bot_api_state, emulator_user) -> None:
+    import uvicorn
+
+    from bot.web.main import create_app
+
+    from ..ptb_emulator_adapter import EmulatorCompatibleRequest
+
+    settings = Settings(_env_file=None, TELEGRAM_BOT_TOKEN=emulator_bot_token,  # type: ignore[call-arg]
+                        telegram_base_url=telegram_emulator.base_url, data_dir=tmp_path)
+    app = create_app(settings, with_telegram=True, telegram_options={
+        "request": EmulatorCompatibleRequest(emulator_bot_api_state),
+        "get_updates_request": EmulatorCompatibleRequest(emulator_bot_api_state, connection_pool_size=4)})
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            await asyncio.sleep(0.05)
+        assert server.started
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as web:
+            assert (await web.post("/api/sessions", json={"locale": "en"})).status_code == 200
+        await emulator_user.send_command("/start")
+        reply = await emulator_user.wait_for_bot_message(timeout=20)
+        assert reply.plain_text
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(serving, 30)
+    assert app.state.service is None  # the lifespan closed the store after stopping Telegram
