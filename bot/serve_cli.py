@@ -1,9 +1,10 @@
 """``awardbot serve``: run the product in one process — API, widget and staff page on
 ``127.0.0.1:8000`` by default, and the Telegram bot too when ``TELEGRAM_BOT_TOKEN`` is set.
 
-uvicorn runs programmatically inside ``asyncio.run``; the FastAPI lifespan opens the store and
-starts the Telegram bot in the same loop, and on SIGINT/SIGTERM uvicorn drains the requests, then
-the lifespan stops Telegram and closes the store, and the command exits 0.
+uvicorn runs programmatically: ``uvicorn.Server`` in an ``asyncio.Runner`` on uvicorn's loop factory
+(uvloop). The FastAPI lifespan opens the store and starts the Telegram bot in the same loop; on
+SIGINT/SIGTERM uvicorn drains the requests, then the lifespan stops Telegram and closes the store,
+and the command exits 0.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING
 from locales import normalize_locale, t
 
 if TYPE_CHECKING:
+    import uvicorn
+
     from bot.settings import Settings
 
 log = logging.getLogger("bot.serve")
@@ -52,8 +55,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
                            problem=problem)) from None
 
 
-async def serve(settings: Settings) -> None:
-    """Serve until uvicorn is told to stop (SIGINT/SIGTERM)."""
+def build_server(settings: Settings) -> uvicorn.Server:
+    """uvicorn serving the app; the app's lifespan opens the store and starts Telegram."""
     import uvicorn
 
     from bot.web.main import create_app
@@ -64,12 +67,7 @@ async def serve(settings: Settings) -> None:
         access_log=settings.log_level.upper() == "DEBUG", lifespan="on", server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
-    server = uvicorn.Server(config)
-    log.info("serving on http://%s:%d (widget /static/widget.js, staff page /staff, API docs /docs)",
-             settings.host, settings.port)
-    await server.serve()
-    if not server.started:
-        raise SystemExit(1)  # the port was taken or the lifespan failed; uvicorn logged why
+    return uvicorn.Server(config)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -77,6 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = load_settings(args)
     configure_logging(settings.log_level)
+    server = build_server(settings)
     received: list[int] = []
 
     def remember(signum: int, _frame: object) -> None:
@@ -85,11 +84,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # uvicorn restores the previous handlers after its graceful shutdown and re-raises the signal
     # it caught; with these in place that is a no-op instead of killing the process mid-exit.
     previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
+    log.info("serving on http://%s:%d (widget /static/widget.js, staff page /staff, API docs /docs)",
+             settings.host, settings.port)
     try:
-        asyncio.run(serve(settings))
+        # uvicorn's loop factory: uvloop when installed (uvicorn[standard]), as ``uvicorn.run`` does
+        with asyncio.Runner(loop_factory=server.config.get_loop_factory()) as runner:
+            runner.run(server.serve())
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if not server.started:
+        return 1  # the port was taken or the lifespan failed; uvicorn logged why
     log.info("stopped%s", f" ({signal.Signals(received[-1]).name})" if received else "")
     return 0
 

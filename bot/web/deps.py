@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the settings, the conversation service, session ids, the staff token."""
+"""FastAPI dependencies: the settings, the conversation service, session ids, the staff token.
+
+They are ``async def`` on purpose: FastAPI runs plain ``def`` dependencies on its thread pool,
+a thread hop per dependency and request.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +25,11 @@ SESSION_KEY_PREFIX = "web:"
 staff_bearer = HTTPBearer(auto_error=False, description="the staff token (AWARDBOT_STAFF_TOKEN)")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_service(request: Request) -> ConversationService:
+async def get_service(request: Request) -> ConversationService:
     service = getattr(request.app.state, "service", None)
     if service is None:  # the lifespan has not opened the store (yet)
         raise ApiError(503, "web.errors.store_unavailable")
@@ -40,14 +44,14 @@ def session_key(session_id: str) -> str:
     return SESSION_KEY_PREFIX + session_id
 
 
-def valid_session_id(session_id: Annotated[str, Path(description="the session id from POST /api/sessions")]) -> str:
+async def valid_session_id(session_id: Annotated[str, Path(description="the session id from POST /api/sessions")]) -> str:
     """The path's session id; anything that cannot be one of ours is simply not found."""
     if not SESSION_ID_PATTERN.fullmatch(session_id):
         raise ApiError(404, "web.errors.session_not_found")
     return session_id
 
 
-def require_staff(
+async def require_staff(
     settings: Annotated[Settings, Depends(get_settings)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(staff_bearer)],
 ) -> None:

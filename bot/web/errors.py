@@ -107,6 +107,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=exc.status, content={"detail": message, "message": message},
                             headers=exc.headers)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        message = t(request_locale(request), "web.errors.internal")
+        return JSONResponse(status_code=500, content={"detail": message, "message": message})
+
     @app.exception_handler(StoreError)
     async def store_failed(request: Request, exc: StoreError) -> JSONResponse:
         log.error("store error on %s %s: %s", request.method, request.url.path, type(exc).__name__)

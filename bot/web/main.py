@@ -8,6 +8,7 @@ bot runs in the same event loop, started and stopped by the lifespan.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
@@ -24,32 +25,12 @@ from bot.store import Store, open_store
 from bot.web.errors import ApiError, install_error_handlers
 from bot.web.routers import faq, pages, records, sessions
 from bot.web.schemas import Health
+from bot.web.telegram_runner import run_telegram, stop_telegram_task
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 HEALTH_PROBE_KEY = "health:probe"
-
-
-async def _start_telegram(stack: AsyncExitStack, settings: Settings, service: ConversationService,
-                          build_options: Mapping[str, Any]) -> None:
-    """Run the Telegram bot until the stack closes; a network failure at start leaves the web running."""
-    try:
-        from bot.telegram.app import build_application, telegram_running
-    except ImportError as exc:
-        log.error("TELEGRAM_BOT_TOKEN is set but the Telegram bot is not available (%s); web only", exc)
-        return
-    from telegram.error import InvalidToken, TelegramError
-
-    application = build_application(settings, service, **build_options)
-    try:
-        await stack.enter_async_context(telegram_running(application, settings))
-    except InvalidToken:
-        log.critical("Telegram refused TELEGRAM_BOT_TOKEN; fix the token or unset it")
-        raise
-    except (TelegramError, OSError) as exc:
-        log.error("the Telegram bot could not start (%s: %s); the web keeps running without it",
-                  type(exc).__name__, exc)
 
 
 def _lifespan(settings: Settings, with_telegram: bool,
@@ -63,7 +44,10 @@ def _lifespan(settings: Settings, with_telegram: bool,
                 app.state.service = ConversationService(store, settings.default_locale)
                 log.info("store opened (%s)", settings.store_url.split("://", 1)[0])
             if with_telegram and settings.telegram_bot_token is not None:
-                await _start_telegram(stack, settings, app.state.service, telegram_options)
+                stopping = asyncio.Event()
+                task = asyncio.create_task(run_telegram(settings, app.state.service, telegram_options, stopping),
+                                           name="telegram")
+                stack.push_async_callback(stop_telegram_task, task, stopping)  # runs before the store closes
             try:
                 yield
             finally:

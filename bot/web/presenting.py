@@ -69,7 +69,8 @@ class ChartBar:
 
     y: float
     width: float
-    label: str
+    label: str  # the award's title, shortened to fit
+    title: str  # the whole title (the bar's tooltip)
     amount: str
     counted: bool
 
@@ -99,7 +100,7 @@ def award_chart(assessment: dict[str, Any], locale: str) -> Chart:
     label_chars = 22 if locale != "en" else 42
     bars = [
         ChartBar(y=index * row_height + 6, width=max(2.0, bar_area * m["max_award_cny"] / largest),
-                 label=_shorten(m.get("title") or m["rule_id"], label_chars),
+                 label=_shorten(m.get("title") or m["rule_id"], label_chars), title=m.get("title") or m["rule_id"],
                  amount=format_cny(m["max_award_cny"], locale), counted=bool(m.get("counted_in_total")))
         for index, m in enumerate(awards)
     ]

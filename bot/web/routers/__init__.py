@@ -1,0 +1,1 @@
+"""The web API routers (one module per area), included by :func:`bot.web.main.create_app`."""

@@ -35,7 +35,7 @@ def _other(locale: str) -> str:
 
 
 @router.get("/api/i18n/{locale}", response_model=WidgetStrings, tags=["chat"], summary="Widget UI strings")
-def widget_strings(locale: str, response: Response) -> WidgetStrings:
+async def widget_strings(locale: str, response: Response) -> WidgetStrings:
     """Every string the widget shows, so that none is written into its script."""
     if locale not in LOCALES:
         raise ApiError(404, "web.errors.locale_not_found", locale=locale[:20])
@@ -44,7 +44,7 @@ def widget_strings(locale: str, response: Response) -> WidgetStrings:
 
 
 @router.get("/", response_class=HTMLResponse, summary="Demo help-desk page with the widget")
-def help_desk(request: Request, lang: LangQuery = None) -> HTMLResponse:
+async def help_desk(request: Request, lang: LangQuery = None) -> HTMLResponse:
     from rules.loader import default_ruleset
 
     locale = lang or request_locale(request)
@@ -55,7 +55,7 @@ def help_desk(request: Request, lang: LangQuery = None) -> HTMLResponse:
 
 
 @router.get("/staff", response_class=HTMLResponse, summary="Staff policy FAQ search page")
-def staff_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
+async def staff_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
     locale = lang or request_locale(request)
     return render_html("staff.html.j2", locale, other_locale=_other(locale),
                        strings=strings_under(locale, STAFF_PREFIX),

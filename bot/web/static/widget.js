@@ -299,7 +299,7 @@
 
   function appendMessage(who, text) {
     var node = el("div", { className: "ab-msg ab-msg-" + who }, [
-      el("span", { className: "ab-visually-hidden", text: s(who === "user" ? "user_label" : "bot_label") + ": " }),
+      el("span", { className: "ab-visually-hidden", text: s(who === "user" ? "user_label" : "bot_label") + s("label_separator") }),
       el("span", { className: "ab-msg-text", text: text })
     ]);
     ui.log.appendChild(node);
@@ -348,8 +348,9 @@
     var expects = turn.expects;
     if (!expects) {
       ui.input.placeholder = s("change_hint");
-      ui.options.appendChild(el("button", { type: "button", className: "ab-option ab-secondary", text: s("restart"),
-                                            onclick: restart }));
+      ui.options.appendChild(el("div", { className: "ab-row" }, [
+        el("button", { type: "button", className: "ab-option ab-secondary", text: s("restart"), onclick: restart })
+      ]));
       return;
     }
     var options = expects.options || [];
@@ -374,10 +375,11 @@
                        onclick: function () { send(s("none_command"), s("none")); } }),
         skipButton()
       ]));
-    } else if (options.length) {
-      ui.options.appendChild(el("div", { className: "ab-choices" + (options.length > 8 ? " ab-choices-many" : "") },
-                                options.map(optionButton)));
+    } else if (options.length > 8) {
+      ui.options.appendChild(el("div", { className: "ab-choices ab-choices-many" }, options.map(optionButton)));
       ui.options.appendChild(el("div", { className: "ab-row" }, [skipButton()]));
+    } else if (options.length) {
+      ui.options.appendChild(el("div", { className: "ab-choices" }, options.map(optionButton).concat([skipButton()])));
     } else {
       ui.options.appendChild(el("div", { className: "ab-row" }, [skipButton()]));
     }
@@ -409,7 +411,7 @@
   function citationBlock(match) {
     var cite = match.citation || {};
     return el("details", { className: "ab-citation" }, [
-      el("summary", { text: s("source_label") + ": " + [cite.document, cite.article].join(" ") }),
+      el("summary", { text: s("source_label") + s("label_separator") + [cite.document, cite.article].join(" ") }),
       el("blockquote", { className: "ab-quote", text: cite.quote || "" })
     ]);
   }
@@ -417,7 +419,7 @@
   function field(label, text, className) {
     if (!text) return null;
     return el("p", { className: "ab-field " + (className || "") }, [
-      el("span", { className: "ab-field-label", text: label + ": " }), el("span", { text: text })
+      el("span", { className: "ab-field-label", text: label + s("label_separator") }), el("span", { text: text })
     ]);
   }
 
@@ -426,12 +428,12 @@
     return el("article", { className: "ab-card" + (match.counted_in_total === false ? " ab-card-muted" : "") }, [
       el("h4", { className: "ab-card-title", text: match.title || match.rule_id }),
       el("p", { className: "ab-amount" }, [
-        el("span", { className: "ab-field-label", text: s("amount_label") + ": " }),
+        el("span", { className: "ab-field-label", text: s("amount_label") + s("label_separator") }),
         el("strong", { text: amount })
       ]),
       match.stacking_note ? el("p", { className: "ab-stacking", text: match.stacking_note }) : null,
       reasons.length ? el("div", { className: "ab-reasons" }, [
-        el("span", { className: "ab-field-label", text: s("reasons_label") + ":" }), el("ul", {}, reasons)
+        el("span", { className: "ab-field-label", text: s("reasons_label") + s("label_separator") }), el("ul", {}, reasons)
       ]) : null,
       citationBlock(match),
       field(s("unit_label"), match.responsible_unit),
@@ -468,7 +470,7 @@
         return el("article", { className: "ab-card ab-card-possible" }, [
           el("h4", { className: "ab-card-title", text: item.match.title || item.match.rule_id }),
           el("p", { className: "ab-amount" }, [
-            el("span", { className: "ab-field-label", text: s("amount_label") + ": " }),
+            el("span", { className: "ab-field-label", text: s("amount_label") + s("label_separator") }),
             el("strong", { text: item.amount })
           ]),
           el("p", { className: "ab-missing", text: s("missing", {
@@ -484,7 +486,7 @@
     }
     if (inactive.length) {
       parts.push(section(s("inactive_title"), [el("ul", { className: "ab-list" }, inactive.map(function (item) {
-        return el("li", { text: (item.match.title || item.match.rule_id) + " — " +
+        return el("li", { text: (item.match.title || item.match.rule_id) + s("label_separator") +
                                   (item.match.status_note || item.match.status) });
       }))]));
     }

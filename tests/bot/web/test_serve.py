@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import time
 from pathlib import Path
 
 import httpx
@@ -89,6 +90,23 @@ def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
         assert code != 0
         assert "address already in use" in second.log().lower()
         assert first.process is not None and first.process.poll() is None
+
+
+def test_an_unreachable_telegram_never_keeps_the_web_down(tmp_path: Path) -> None:
+    closed_port = free_port()
+    server = ServeProcess(tmp_path, env={"TELEGRAM_BOT_TOKEN": "123456:TESTtoken",
+                                         "AWARDBOT_TELEGRAM_BASE_URL": f"http://127.0.0.1:{closed_port}/bot"})
+    with server:
+        assert httpx.post(f"{server.base_url}/api/sessions", json={}).status_code == 200
+        for _ in range(100):
+            if "the Telegram bot could not start" in server.log():
+                break
+            time.sleep(0.05)
+        code = server.stop()
+    assert code == 0
+    log = server.log()
+    assert "could not start" in log and "retrying in 5 s" in log
+    assert "TESTtoken" not in log  # the token never reaches the log
 
 
 @pytest.mark.e2e

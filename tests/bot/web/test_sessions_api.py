@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -178,16 +181,27 @@ async def test_posting_to_an_unknown_session_does_not_create_it(client: httpx.As
     assert await store.get(session_key(session_id)) is None
 
 
-async def test_delete_forgets_the_conversation_and_its_records(client: httpx.AsyncClient, store: Store) -> None:
+def raw_rows(db_path: Path, key: str) -> tuple[int, int]:
+    """Conversation and record rows physically in the SQLite file for ``key``, bypassing the store."""
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        conversations = db.execute("SELECT count(*) FROM conversations WHERE key = ?", (key,)).fetchone()[0]
+        records = db.execute("SELECT count(*) FROM records WHERE conversation_key = ?", (key,)).fetchone()[0]
+    return conversations, records
+
+
+async def test_delete_forgets_the_conversation_and_its_records(
+        client: httpx.AsyncClient, store: Store, db_path: Path) -> None:
     final, _ = await finish(client, await start(client))
     session_id = final["session_id"]
     key = session_key(session_id)
     assert [r for r in await store.list_records() if r.conversation_key == key]
+    assert raw_rows(db_path, key) == (1, 1)
 
     response = await client.delete(f"/api/sessions/{session_id}")
     assert response.status_code == 204 and response.content == b""
     assert await store.get(key) is None
     assert not [r for r in await store.list_records() if r.conversation_key == key]
+    assert raw_rows(db_path, key) == (0, 0)
     assert (await client.get(f"/api/sessions/{session_id}")).status_code == 404
     assert (await client.delete(f"/api/sessions/{session_id}")).status_code == 404
 

@@ -181,3 +181,27 @@ async def test_health_and_openapi(client: httpx.AsyncClient) -> None:
     for path in ("/api/sessions", "/api/sessions/{session_id}/messages", "/api/sessions/{session_id}",
                  "/api/sessions/{session_id}/report", "/api/faq", "/api/records", "/healthz"):
         assert path in paths
+
+
+class _BrokenStore:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def get(self, key: str) -> None:
+        raise self.error
+
+
+async def test_store_failures_are_503_and_surprises_are_500_without_a_traceback(app) -> None:
+    from bot.store import StoreError
+
+    app.state.service.store = _BrokenStore(StoreError("disk on fire"))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        unhealthy = await client.get("/healthz", headers={"Accept-Language": "en"})
+        assert unhealthy.status_code == 503 and "not available" in unhealthy.json()["message"]
+        app.state.service.store = _BrokenStore(RuntimeError("bug"))
+        broken = await client.post(f"/api/sessions/{'C' * 32}/messages", json={"text": "x"},
+                                   headers={"Accept-Language": "zh-CN"})
+        assert broken.status_code == 500
+        assert broken.json()["message"] == "服务器出错了，请稍后再试。"
+        assert "Traceback" not in broken.text and "bug" not in broken.text

@@ -7,6 +7,9 @@ Screenshots go to ``test-output/`` for people to look at.
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import threading
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -28,6 +31,32 @@ MULTI_CHOICES = {"certifications": ["national_key_software", "high_tech_enterpri
                  "new_certifications": ["national_key_software"]}
 RELOAD_AFTER = "revenue_prev_cny"
 SWITCH_LANGUAGE_AFTER = "software_staff"
+
+
+@contextlib.contextmanager
+def customer_site(page_html: str) -> Iterator[str]:
+    """Another site (a loopback HTTP server on its own port) whose page embeds the widget."""
+    body = page_html.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{site.server_address[1]}/customer.html"
+    finally:
+        site.shutdown()
+        site.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +188,7 @@ async def test_a_phone_user_finishes_an_assessment_in_the_widget(
             await expect(driver.panel).to_be_visible()
         if field == SWITCH_LANGUAGE_AFTER and not switched:
             switched = True
-            turn = await driver.act(lambda: driver.button(strings["zh-CN"]["language_switch"]).click())
+            turn = await driver.act(lambda: driver.button(strings["zh-CN"]["language_switch_label"]).click())
             assert turn["locale"] == "en" and driver.locale == "en"
             await expect(driver.button(strings["en"]["send"])).to_be_visible()
             await expect(driver.panel.locator(".ab-title")).to_have_text(strings["en"]["title"])
@@ -178,7 +207,7 @@ async def test_a_phone_user_finishes_an_assessment_in_the_widget(
     await expect(result.locator(".ab-card").first).to_contain_text(eligible[0]["citation"]["document"])
 
     # back to Chinese: the result is shown again in Chinese
-    turn = await driver.act(lambda: driver.button(strings["en"]["language_switch"]).click())
+    turn = await driver.act(lambda: driver.button(strings["en"]["language_switch_label"]).click())
     assert turn["locale"] == "zh-CN"
     result = driver.panel.locator(".ab-result").last
     await expect(result.locator(".ab-total-value")).to_have_text("1,602 万元")
@@ -208,22 +237,53 @@ async def test_the_widget_works_from_another_sites_page(
     host_page = (f'<!doctype html><html lang="en"><head><title>Customer site</title></head><body>'
                  f'<h1>Some other site</h1>'
                  f'<script src="{server.base_url}/static/widget.js" data-locale="en" defer></script></body></html>')
-    await page.route("http://customer.test/", lambda route: route.fulfill(body=host_page, content_type="text/html"))
     driver = WidgetDriver(page, strings)
     driver.locale = "en"
-    await page.goto("http://customer.test/")
+    with customer_site(host_page) as customer_page:  # another origin: same host, another port
+        await page.goto(customer_page)
 
-    turn = await driver.act(lambda: page.get_by_role("button", name=strings["en"]["open"]).click())
-    assert turn["locale"] == "en" and turn["expects"]["field"] == "district"
-    await expect(driver.panel.locator(".ab-msg-bot").first).to_contain_text("Hello")
-    district = next(o["label"] for o in turn["expects"]["options"] if o["id"] == "渝中区")
-    turn = await driver.answer(turn)
-    assert turn["expects"]["field"] == "is_software_enterprise"
-    # the user's own answer is echoed as text, and the focus is on the first answer button
-    await expect(driver.panel.locator(".ab-msg-user .ab-msg-text").last).to_have_text(district)
-    focused = await page.evaluate("() => document.querySelector('.awardbot-widget').shadowRoot.activeElement.textContent")
-    assert focused == turn["expects"]["options"][0]["label"]
+        turn = await driver.act(lambda: page.get_by_role("button", name=strings["en"]["open"]).click())
+        assert turn["locale"] == "en" and turn["expects"]["field"] == "district"
+        await expect(driver.panel.locator(".ab-msg-bot .ab-msg-text").first).to_have_text(turn["messages"][0])
+        district = next(o["label"] for o in turn["expects"]["options"] if o["id"] == "渝中区")
+        turn = await driver.answer(turn)
+        assert turn["expects"]["field"] == "is_software_enterprise"
+        # the user's own answer is echoed as text, and the focus is on the first answer button
+        await expect(driver.panel.locator(".ab-msg-user .ab-msg-text").last).to_have_text(district)
+        focused = await page.evaluate("() => document.querySelector('.awardbot-widget').shadowRoot.activeElement.textContent")
+        assert focused == turn["expects"]["options"][0]["label"]
+        OUTPUT_DIR.mkdir(exist_ok=True)
+        await page.screenshot(path=str(OUTPUT_DIR / "widget-desktop.png"))
+        assert driver.errors == []
+        await context.close()
+
+
+@pytest.mark.parametrize(("lang", "query", "in_force"), [("zh-CN", "算力券", "现行有效"), ("en", "compute voucher", "in force")])
+async def test_the_staff_page_shows_results_as_you_type(
+        browser: Any, server: ServeProcess, lang: str, query: str, in_force: str) -> None:
+    from playwright.async_api import expect
+
+    expected = httpx.get(f"{server.base_url}/api/faq", params={"q": query, "limit": 10, "locale": lang}).json()
+    best = expected["results"][0]
+    context = await browser.new_context(viewport={"width": 1000, "height": 1100}, locale=lang)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(f"{server.base_url}/staff?lang={lang}")
+    search = page.locator("#faq-query")
+    await expect(search).to_be_focused()
+    await search.press_sequentially(query, delay=30)
+    first = page.locator(".faq-result").first
+    await expect(first.locator("h2")).to_contain_text(best["title"])
+    await expect(page.locator(".faq-result")).to_have_count(len(expected["results"]))
+    await expect(first.locator(".faq-quote")).to_have_text(best["citation"]["quote"])
+    await expect(first).to_contain_text(best["responsible_unit"])
+    await expect(first).to_contain_text(best["beneficiary"]["label"])
+    await expect(first).to_contain_text(in_force)
+    await expect(first).to_contain_text("100" if lang == "en" else "100 万元")  # the maximum amount
     OUTPUT_DIR.mkdir(exist_ok=True)
-    await page.screenshot(path=str(OUTPUT_DIR / "widget-desktop.png"))
-    assert driver.errors == []
+    await page.screenshot(path=str(OUTPUT_DIR / f"staff-{lang}.png"))
+    await search.fill("")
+    await expect(page.locator(".faq-result")).to_have_count(0)
+    assert errors == []
     await context.close()

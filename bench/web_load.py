@@ -1,0 +1,263 @@
+"""Load benchmark of the web chat: N simulated users completing conversations against ``awardbot serve``.
+
+    python bench/web_load.py [--users 200] [--think 2.0] [--conversations 1] [--saturated-conversations 3]
+
+Starts ``awardbot serve`` on a free loopback port with a temporary data dir (SQLite), and a bare
+FastAPI app (one trivial JSON endpoint) started the same way as the ceiling; stops both after.
+Two phases against each server, with httpx.AsyncClient:
+
+* paced — every user waits a random "think time" (0.5–1.5 × ``--think`` seconds) before each
+  answer, as people do: turn latency p50/p99 at ``--users`` concurrent conversations;
+* saturated — no think time: the most turns/s the server gives to ``--users`` users at once.
+
+Prints throughput (turns/s), p50/p99 turn latency and errors per phase and server. Targets: 0
+errors; paced p99 ≤ 50 ms at 200 users; saturated chat throughput ≥ 40 % of the bare endpoint's.
+The load generator shares the machine (and its cores) with the servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+ANSWERS = {  # a Yuzhong software enterprise, typed the way people type
+    "district": "渝中区", "is_software_enterprise": "是", "certifications": "national_key_software,high_tech_enterprise",
+    "new_certifications": "national_key_software", "revenue_cny": "1.2亿", "revenue_prev_cny": "1亿",
+    "software_staff": "5200", "software_staff_prev_max": "4800", "software_revenue_cny": "8000万",
+    "software_revenue_prev_max_cny": "6000万", "activities": "无", "compute_spend_cny": "200万",
+    "rnd_reserve_system": "yes", "rnd_expense_cny": "800万", "rnd_expense_prev_cny": "600万",
+    "invention_patents": "3", "blockchain_invention_patents": "1", "events": "no",
+}
+
+BARE_APP = """
+import asyncio, signal, sys, uvicorn
+from fastapi import FastAPI
+from pydantic import BaseModel
+app = FastAPI()
+class Message(BaseModel):
+    text: str
+@app.post("/echo")
+async def echo(message: Message) -> dict:
+    return {"ok": True, "text": message.text}
+@app.get("/healthz")
+async def healthz() -> dict:
+    return {"status": "ok"}
+# started the way awardbot serve starts: uvicorn.Server on uvicorn's loop factory, clean exit on SIGTERM
+server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+                                       access_log=False, server_header=False))
+signal.signal(signal.SIGTERM, lambda *_: None)
+with asyncio.Runner(loop_factory=server.config.get_loop_factory()) as runner:
+    runner.run(server.serve())
+"""
+
+SERVE = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A server subprocess on a free loopback port, ready once ``/healthz`` answers."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.name = name
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = cwd / f"{name}.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen([sys.executable, "-c", *args, *self._port_args(args)], cwd=cwd,
+                                            env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{name} exited:\n{self.log.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{name} did not start:\n{self.log.read_text()}")
+
+    def _port_args(self, args: list[str]) -> list[str]:
+        return ["--port", str(self.port)] if args[0] == SERVE else [str(self.port)]
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    conversations: int = 0
+    started: float = 0.0
+    finished: float = 0.0
+
+    def timed(self, seconds: float) -> None:
+        self.latencies.append(seconds)
+
+
+async def _request(client: httpx.AsyncClient, tally: Tally, method: str, url: str, body: Any) -> dict | None:
+    started = time.perf_counter()
+    try:
+        response = await client.request(method, url, json=body)
+    except httpx.HTTPError as exc:
+        tally.errors.append(type(exc).__name__)
+        return None
+    tally.timed(time.perf_counter() - started)
+    if response.status_code != 200:
+        tally.errors.append(f"HTTP {response.status_code}")
+        return None
+    return response.json()
+
+
+async def chat_user(client: httpx.AsyncClient, tally: Tally, think: float, conversations: int,
+                    rng: random.Random) -> None:
+    for _ in range(conversations):
+        if think:
+            await asyncio.sleep(rng.uniform(0, think))  # users arrive spread out
+        turn = await _request(client, tally, "POST", "/api/sessions", {"locale": "zh-CN"})
+        for _ in range(60):
+            if turn is None or turn["done"]:
+                break
+            if think:
+                await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+            expects = turn["expects"]
+            text = ANSWERS.get(expects["field"]) or ("无" if expects["kind"] == "multi" else "跳过")
+            turn = await _request(client, tally, "POST", f"/api/sessions/{turn['session_id']}/messages", {"text": text})
+        if turn is not None and turn["done"]:
+            tally.conversations += 1
+        elif turn is not None:
+            tally.errors.append("conversation did not finish")
+
+
+async def bare_user(client: httpx.AsyncClient, tally: Tally, think: float, requests: int,
+                    rng: random.Random) -> None:
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))
+    for _ in range(requests):
+        if think:
+            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        await _request(client, tally, "POST", "/echo", {"text": "1.2亿"})
+
+
+async def run_phase(base_url: str, users: int, think: float, per_user: int, bare: bool) -> Tally:
+    """Every user has its own client (connection), like a browser; all connect first, then start."""
+    tally = Tally()
+    go = asyncio.Event()
+    ready = 0
+
+    async def user(seed: int) -> None:
+        nonlocal ready
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+            await client.get("/healthz")  # open the connection before the clock starts
+            ready += 1
+            if ready == users:
+                tally.started = time.perf_counter()
+                go.set()
+            await go.wait()
+            rng = random.Random(seed)
+            if bare:
+                await bare_user(client, tally, think, per_user, rng)
+            else:
+                await chat_user(client, tally, think, per_user, rng)
+
+    await asyncio.gather(*(user(seed) for seed in range(users)))
+    tally.finished = time.perf_counter()
+    return tally
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def report(name: str, tally: Tally) -> float:
+    seconds = tally.finished - tally.started
+    throughput = len(tally.latencies) / seconds if seconds else 0.0
+    median = statistics.median(tally.latencies) * 1000 if tally.latencies else float("nan")
+    print(f"  {name:24} {len(tally.latencies):6d} turns in {seconds:6.1f} s  {throughput:8.1f} turns/s  "
+          f"p50 {median:6.1f} ms  p99 {percentile(tally.latencies, 0.99) * 1000:7.1f} ms  "
+          f"errors {len(tally.errors)}{' ' + str(sorted(set(tally.errors))) if tally.errors else ''}")
+    return throughput
+
+
+async def phases(chat: Server, bare: Server, args: argparse.Namespace) -> dict[str, float]:
+    turns_per_conversation = 19  # the scripted conversation: 1 start + 18 answers
+    results = {}
+    print(f"paced: {args.users} users, think time {args.think:.1f} s (±50 %), "
+          f"{args.conversations} conversation(s) each")
+    paced = await run_phase(chat.url, args.users, args.think, args.conversations, bare=False)
+    results["paced_p99_ms"] = percentile(paced.latencies, 0.99) * 1000
+    results["errors"] = len(paced.errors)
+    report("chat (awardbot serve)", paced)
+    bare_paced = await run_phase(bare.url, args.users, args.think, turns_per_conversation * args.conversations,
+                                 bare=True)
+    report("bare FastAPI endpoint", bare_paced)
+
+    print(f"saturated: {args.users} users, no think time, {args.saturated_conversations} conversation(s) each")
+    saturated = await run_phase(chat.url, args.users, 0, args.saturated_conversations, bare=False)
+    results["chat_turns_per_s"] = report("chat (awardbot serve)", saturated)
+    results["saturated_p99_ms"] = percentile(saturated.latencies, 0.99) * 1000
+    bare_saturated = await run_phase(bare.url, args.users, 0,
+                                     turns_per_conversation * args.saturated_conversations, bare=True)
+    results["bare_turns_per_s"] = report("bare FastAPI endpoint", bare_saturated)
+    results["errors"] += len(saturated.errors) + len(bare_paced.errors) + len(bare_saturated.errors)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200, help="concurrent simulated users (default 200)")
+    parser.add_argument("--think", type=float, default=2.0, help="mean think time of the paced phase, seconds")
+    parser.add_argument("--conversations", type=int, default=1, help="conversations per user, paced phase")
+    parser.add_argument("--saturated-conversations", type=int, default=3,
+                        help="conversations per user, saturated phase (default 3)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="awardbot-bench-") as tmp:
+        work = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_") and k != "TELEGRAM_BOT_TOKEN"}
+        env.update({"AWARDBOT_DATA_DIR": str(work / "data"), "AWARDBOT_LOG_LEVEL": "INFO",
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))})
+        chat = Server("awardbot-serve", [SERVE, "serve", "--host", "127.0.0.1"], env, work)
+        bare = Server("bare-fastapi", [BARE_APP], env, work)
+        try:
+            results = asyncio.run(phases(chat, bare, args))
+        finally:
+            codes = chat.stop(), bare.stop()
+    ratio = results["chat_turns_per_s"] / results["bare_turns_per_s"] if results["bare_turns_per_s"] else 0.0
+    print(f"servers stopped (exit codes {codes[0]}, {codes[1]})")
+    print(f"targets: errors {results['errors']} (0) | paced p99 {results['paced_p99_ms']:.1f} ms (≤ 50) | "
+          f"chat/bare throughput {ratio:.0%} (≥ 40 %)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
