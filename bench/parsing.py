@@ -24,24 +24,9 @@ from dialogs.parsing import (  # noqa: E402  (path set up above)
     parse_integer,
     parse_multi,
 )
+from tests.dialogs.test_parsing import CERTIFICATIONS  # noqa: E402  (the options the tests use)
 
-OPTIONS = (
-    ChoiceOption("national_key_software", ("国家鼓励的重点软件企业", "National key software enterprise")),
-    ChoiceOption("national_little_giant", ("国家专精特新“小巨人”", "National “little giant” enterprise")),
-    ChoiceOption(
-        "municipal_key_software",
-        ("市级重点软件和信息服务企业", "Municipal key software and information service enterprise"),
-    ),
-    ChoiceOption("beidouxing", ("重庆市“北斗星”软件企业", "Chongqing Beidouxing software enterprise")),
-    ChoiceOption("qimingxing", ("重庆市“启明星”软件企业", "Chongqing Qimingxing software enterprise")),
-    ChoiceOption(
-        "municipal_specialized_sme", ("市级专精特新中小企业", "Municipal specialised and sophisticated SME")
-    ),
-    ChoiceOption("high_tech_enterprise", ("国家高新技术企业", "National high-tech enterprise"), ("高企",)),
-    ChoiceOption(
-        "genai_model_filing", ("中央网信办生成式人工智能大模型备案", "Generative AI model filing (CAC)")
-    ),
-    ChoiceOption("openharmony_certificate", ("开源鸿蒙兼容性证书", "OpenHarmony compatibility certificate")),
+OPTIONS = CERTIFICATIONS + (
     ChoiceOption("ai_agent_development", ("智能体开发", "AI agent development")),
     ChoiceOption("digital_twin_development", ("数字孪生开发", "Digital twin development")),
     ChoiceOption("industrial_software_rnd", ("工业软件研发", "Industrial software R&D")),

@@ -132,22 +132,13 @@ def _plausible_amount(value: object, answers: Answers) -> Problem:
     return None
 
 
-def validate_revenue_cny(value: object, answers: Answers) -> Problem:
-    return _plausible_amount(value, answers)
-
-
-def validate_revenue_prev_cny(value: object, answers: Answers) -> Problem:
-    return _plausible_amount(value, answers)
-
-
 def validate_software_staff(value: object, answers: Answers) -> Problem:
     if isinstance(value, int) and value > PLAUSIBLE_HEADCOUNT:
         return "dialog.invalid.implausible_headcount", {}
     return None
 
 
-def validate_software_staff_prev_max(value: object, answers: Answers) -> Problem:
-    return validate_software_staff(value, answers)
+validate_software_staff_prev_max = validate_software_staff
 
 
 def within_bound(field: str, value: object, answers: Answers) -> Problem:

@@ -24,24 +24,16 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 
 from dialogs.conversation import start, step
 from dialogs.state import DialogState
+from tests.yaml_params import yaml_params
 
 STORIES = Path(__file__).parent / "transcripts"
 AS_OF = dt.date(2026, 11, 24)
 
 
-def _stories() -> list:
-    out = []
-    for path in sorted(STORIES.glob("*.yaml")):
-        for story in yaml.safe_load(path.read_text(encoding="utf-8")):
-            out.append(pytest.param(story, id=f"{path.stem}: {story['name']}"))
-    return out
-
-
-@pytest.mark.parametrize("story", _stories())
+@pytest.mark.parametrize("story", yaml_params(STORIES))
 def test_transcript(story: dict) -> None:
     state, turn = start(story.get("locale", "zh-CN"), as_of=AS_OF)
     for number, item in enumerate(story["steps"], start=1):

@@ -22,21 +22,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 
 from rules.profile import Profile
 from rules.report import assess_profile
+from tests.yaml_params import yaml_params
 
 CASES_DIR = Path(__file__).parent / "cases"
 DEFAULT_AS_OF = dt.date(2026, 11, 24)
-
-
-def _load_cases() -> list:
-    cases = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
-            cases.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
-    return cases
 
 
 def _by_rule(result: dict, key: str) -> dict[str, list[dict]]:
@@ -46,7 +38,7 @@ def _by_rule(result: dict, key: str) -> dict[str, list[dict]]:
     return out
 
 
-@pytest.mark.parametrize("case", _load_cases())
+@pytest.mark.parametrize("case", yaml_params(CASES_DIR))
 def test_rule_case(case: dict) -> None:
     as_of = case.get("as_of", DEFAULT_AS_OF)
     as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
