@@ -290,6 +290,8 @@ def _near_misses_of_failed(ruleset: Ruleset, rule: Rule, verdict: Verdict, facts
         if amount.missing:
             amount = Amount(amount.value)
         return [NearMiss(rule, "threshold", leaf.fact, leaf.value, current, gap, amount.value, event_index)]
+    if leaf.fact == "new_certifications" and leaf.value in (facts.get("certifications") or ()):
+        return []  # already held: it can no longer be obtained for the first time
     if info is not None and info.actionable and leaf.op in ("has", "is", "eq"):
         amount = evaluate_formula(rule.formula, facts, event, event_index)
         if amount.value is None and leaf.op == "has":

@@ -116,7 +116,7 @@ async def test_back_reasks_and_lang_switches_language(run_bot: RunBot, service: 
         await user.send_message("Yuzhong")
         next_question = await user.wait_for_bot_message()
         assert t("en", "dialog.ask_is_software_enterprise") in next_question.plain_text
-        assert button_texts(next_question) == ["yes", "no", "Skip"]
+        assert button_texts(next_question) == [t("en", "common.answer_yes"), t("en", "common.answer_no"), "Skip"]
 
         await user.send_command("/lang zh")
         chinese = await user.wait_for_bot_message()
