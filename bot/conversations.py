@@ -18,6 +18,10 @@ from dialogs.turn import Turn
 log = logging.getLogger(__name__)
 
 
+class ConversationMissing(LookupError):
+    """``reply(create=False)`` on a conversation that does not exist (never made, expired, forgotten)."""
+
+
 class ConversationService:
     def __init__(self, store: Store, default_locale: str = "zh-CN") -> None:
         self.store = store
@@ -33,12 +37,20 @@ class ConversationService:
         log.debug("conversation %s started", key)
         return turn
 
-    async def reply(self, key: str, text: str, channel: str) -> Turn:
-        """Apply one user message; a conversation that does not exist yet is started first."""
+    async def reply(self, key: str, text: str, channel: str, *, create: bool = True,
+                    locale: str | None = None) -> Turn:
+        """Apply one user message, atomically.
+
+        A conversation that does not exist yet is started (in ``locale``) when ``create``; otherwise
+        :class:`ConversationMissing` is raised and nothing is written, so a message racing a
+        deletion cannot bring a forgotten conversation back.
+        """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
             state = load_state(old)
             if state is None:
-                state, turn = start(self.default_locale)
+                if not create:
+                    raise ConversationMissing(key)
+                state, turn = start(locale or self.default_locale)
                 return state.to_json(), (turn, None)
             was_done = state.done
             state, turn = step(state, text)

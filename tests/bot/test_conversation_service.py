@@ -53,3 +53,12 @@ async def test_a_finished_conversation_is_recorded_once_and_forget_removes_every
     await service.forget(key)
     assert await service.store.get(key) is None
     assert [r for r in await service.store.list_records() if r.conversation_key == key] == []
+
+
+async def test_a_message_for_a_missing_conversation_writes_nothing_when_creation_is_off(
+        service: ConversationService) -> None:
+    from bot.conversations import ConversationMissing
+
+    with pytest.raises(ConversationMissing):
+        await service.reply("web:gone", "渝中区", channel="web", create=False)
+    assert await service.store.get("web:gone") is None

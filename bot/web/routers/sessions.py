@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import HTMLResponse
 
+from bot.conversations import ConversationMissing
 from bot.web.deps import ServiceDep, SessionIdDep, new_session_id, session_key
 from bot.web.errors import ApiError
 from bot.web.presenting import award_chart, award_text, grouped_matches, total_text, turn_out
@@ -38,10 +39,10 @@ async def create_session(service: ServiceDep, body: Annotated[NewSession | None,
 @router.post("/{session_id}/messages", response_model=TurnOut, responses=NOT_FOUND, summary="Send a message")
 async def send_message(session_id: SessionIdDep, message: UserMessage, service: ServiceDep) -> TurnOut:
     """Apply one answer or command and return the next turn."""
-    key = session_key(session_id)
-    if await service.store.get(key) is None:
-        raise ApiError(404, "web.errors.session_not_found")
-    turn = await service.reply(key, message.text, channel="web")
+    try:
+        turn = await service.reply(session_key(session_id), message.text, channel="web", create=False)
+    except ConversationMissing:
+        raise ApiError(404, "web.errors.session_not_found") from None
     return turn_out(session_id, turn)
 
 
