@@ -6,10 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/bootstrap.sh test
 
-# System packages for the end-to-end tests (Debian): Redis and Chromium.
+# System packages for the end-to-end tests (Debian): Redis, Chromium, Node.js and a CJK font.
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)  # the Telegram Bot API emulator
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || missing+=(fonts-wqy-microhei)  # Chinese in screenshots
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; else SUDO="none"; fi
