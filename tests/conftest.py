@@ -1,11 +1,13 @@
-"""Fixtures shared by every test package: a private Redis server for the session."""
+"""Fixtures shared by every test package: a private Redis server, and a temp SQLite store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
+from bot.store import Store, open_store
 from bot.store.local_redis import REDIS_SERVER_BINARY, LocalRedisServer
 
 
@@ -19,3 +21,19 @@ def redis_server() -> Iterator[LocalRedisServer]:
         )
     with LocalRedisServer() as server:
         yield server
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where the ``store`` fixture keeps its SQLite file (tests read it raw)."""
+    return tmp_path / "store.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    """A fresh SQLite store on disk, closed after the test."""
+    opened = open_store(f"sqlite:///{db_path}")
+    try:
+        yield opened
+    finally:
+        await opened.close()

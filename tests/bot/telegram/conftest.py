@@ -21,22 +21,13 @@ from telegram.ext import Application
 
 from bot.conversations import ConversationService
 from bot.settings import Settings
-from bot.store import Store, open_store
+from bot.store import Store
 from bot.telegram import build_application, telegram_running
 
 from ..ptb_emulator_adapter import EmulatorBotApiState, EmulatorCompatibleRequest
 from ..telegram_emulator import EmulatorUser, TelegramEmulator
 
 RunBot = Callable[..., contextlib.AbstractAsyncContextManager[Application]]
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path}/t.db")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 @pytest.fixture

@@ -10,24 +10,10 @@ import pytest
 from fastapi import FastAPI
 
 from bot.settings import Settings
-from bot.store import Store, open_store
+from bot.store import Store
 from bot.web.main import create_app
 
 STAFF_TOKEN = "staff-token-for-tests-0123456789"
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "web.db"
-
-
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    opened = open_store(f"sqlite:///{db_path}")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 @pytest.fixture
