@@ -3,5 +3,5 @@
 # when TELEGRAM_BOT_TOKEN is set). Extra arguments go to `awardbot serve` (see --help).
 set -euo pipefail
 cd "$(dirname "$0")"
-source scripts/bootstrap.sh
+source scripts/bootstrap.sh base
 exec awardbot serve "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Shared set-up for run.sh and test.sh: a virtual environment in .venv with awardbot installed.
-# Usage: source scripts/bootstrap.sh [extras]   (extras: "test" adds the test tools)
+# Usage: source scripts/bootstrap.sh base|test   ("test" adds the test tools). Always pass the
+# argument: without one, a sourced script sees its caller's arguments (e.g. run.sh --help).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
@@ -9,11 +10,12 @@ if [ ! -x "$ROOT/.venv/bin/python" ]; then
 fi
 # shellcheck disable=SC1091
 . "$ROOT/.venv/bin/activate"
-stamp="$ROOT/.venv/.installed-${1:-base}"
+extras="${1:?usage: source scripts/bootstrap.sh base|test}"
+stamp="$ROOT/.venv/.installed-$extras"
 if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
     python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    if [ -n "${1:-}" ]; then
-        python -m pip install --quiet --disable-pip-version-check -e "$ROOT[$1]"
+    if [ "$extras" != base ]; then
+        python -m pip install --quiet --disable-pip-version-check -e "$ROOT[$extras]"
     else
         python -m pip install --quiet --disable-pip-version-check -e "$ROOT"
     fi
