@@ -80,6 +80,7 @@ class CompiledRule:
     per_event: bool
     flat: tuple[tuple, ...] | None  # (test, near_missable, leaf) of a plain ``all``; None: nested any/not
     district_leaf: Leaf | None  # a top-level [district, eq|ne, …] leaf, judged once per profile
+    activity_gate: frozenset[str] | None = None  # a required, non-actionable [activities, has(_any), …]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +132,14 @@ def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> Compil
     window = ruleset.window_of(rule)
     if window not in windows:
         windows.append(window)
+    gate = None
+    if flat is not None:
+        gate_leaf = next((leaf for _, near, leaf in flat if leaf.fact == "activities" and not near
+                          and leaf.op in ("has", "has_any")), None)
+        if gate_leaf is not None:
+            gate = frozenset([gate_leaf.value] if gate_leaf.op == "has" else gate_leaf.value)  # type: ignore[arg-type]
     return CompiledRule(rule, ruleset.level_of(rule), windows.index(window), rule.for_each is not None, flat,
-                        district_leaf)
+                        district_leaf, gate)
 
 
 def compiled_rules(ruleset: Ruleset) -> CompiledRuleset:
@@ -202,7 +209,11 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
     prepared = compiled_rules(ruleset)
     window_status = [window.status_on(as_of) for window in prepared.windows]
     district_unknown = facts.get("district") is None
+    activities = facts.get("activities")
     for compiled in prepared.candidates(facts.get("district")):
+        if activities is not None and compiled.activity_gate is not None \
+                and compiled.activity_gate.isdisjoint(activities):  # type: ignore[arg-type]
+            continue  # an activity it requires was not done (and is no near miss)
         rule = compiled.rule
         scopes = _events_in_scope(rule, facts) if compiled.per_event else _NO_EVENT
         if scopes is None:
