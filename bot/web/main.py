@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.conversations import ConversationService
@@ -58,6 +59,21 @@ def _lifespan(settings: Settings, with_telegram: bool,
     return lifespan
 
 
+def _serve_api_docs_offline(app: FastAPI) -> None:
+    """``/docs`` with Swagger UI's files from the swagger-ui-bundle package instead of a CDN."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="awardbot API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/static/swagger/favicon-32x32.png")
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None, with_telegram: bool = False,
                telegram_options: Mapping[str, Any] | None = None) -> FastAPI:
     """The ASGI app. ``store``: an open store the caller owns (else one is opened from ``settings``).
@@ -70,6 +86,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         title="awardbot",
         summary="Which Chongqing software-industry awards can an enterprise claim: chat API, widget, FAQ",
         version="0.1.0",
+        docs_url=None,  # served below from the packaged Swagger UI: /docs works without a CDN
         lifespan=_lifespan(settings, with_telegram, telegram_options or {}),
     )
     app.state.settings = settings
@@ -88,6 +105,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     app.include_router(faq.router)
     app.include_router(records.router)
     app.include_router(pages.router)
+    _serve_api_docs_offline(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", response_model=Health, tags=["meta"], summary="Liveness and store check")

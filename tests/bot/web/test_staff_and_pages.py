@@ -205,3 +205,11 @@ async def test_store_failures_are_503_and_surprises_are_500_without_a_traceback(
         assert broken.status_code == 500
         assert broken.json()["message"] == "服务器出错了，请稍后再试。"
         assert "Traceback" not in broken.text and "bug" not in broken.text
+
+
+async def test_api_docs_are_served_without_a_cdn(client) -> None:
+    page = await client.get("/docs")
+    assert page.status_code == 200 and "/static/swagger/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    script = await client.get("/static/swagger/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
