@@ -71,9 +71,6 @@ class ConversationService:
         conversation = await self.store.get(key)
         return load_state(conversation.state_json) if conversation else None
 
-    async def set_locale(self, key: str, locale: str) -> Turn:
-        return await self.reply(key, "English" if locale == "en" else "中文", channel="internal")
-
     async def forget(self, key: str) -> int:
         """Delete the conversation and every assessment record of it."""
         removed = await self.store.forget(key)

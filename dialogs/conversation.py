@@ -237,9 +237,10 @@ def _command(state: DialogState, command: Command, notice: list[str]) -> tuple[D
 
 
 def current_turn_with(state: DialogState, messages: list[str]) -> Turn:
-    turn = current_turn(state)
+    """``messages``, then the question on screen again (after a result: the messages alone)."""
     if state.done:
         return _result_turn(state, messages, with_result=False)
+    turn = current_turn(state)
     turn.messages = messages + turn.messages
     return turn
 

@@ -291,20 +291,18 @@ def _near_misses_of_failed(ruleset: Ruleset, rule: Rule, verdict: Verdict, facts
         gap = _reachable_gap(info, leaf, current)
         if gap is None:
             return []
-        patched = dict(event or {}) if event is not None else None
         bumped = float(current) + gap  # type: ignore[arg-type]
-        if patched is not None and leaf.fact.startswith("event."):
-            patched[fact] = bumped
-            amount = evaluate_formula(rule.formula, facts, patched, event_index)
+        if leaf.fact.startswith("event."):  # then event holds the current value
+            amount = evaluate_formula(rule.formula, facts, {**event, fact: bumped}, event_index,  # type: ignore[dict-item]
+                                      ruleset.fact_bounds)
         else:
-            amount = evaluate_formula(rule.formula, {**facts, leaf.fact: bumped}, event, event_index)
-        if amount.missing:
-            amount = Amount(amount.value)
+            amount = evaluate_formula(rule.formula, {**facts, leaf.fact: bumped}, event, event_index,
+                                      ruleset.fact_bounds)
         return [NearMiss(rule, "threshold", leaf.fact, leaf.value, current, gap, amount.value, event_index)]
     if leaf.fact == "new_certifications" and leaf.value in (facts.get("certifications") or ()):
         return []  # already held: it can no longer be obtained for the first time
     if info is not None and info.actionable and leaf.op in ("has", "is", "eq"):
-        amount = evaluate_formula(rule.formula, facts, event, event_index)
+        amount = evaluate_formula(rule.formula, facts, event, event_index, ruleset.fact_bounds)
         if amount.value is None and leaf.op == "has":
             return []  # a title with no amount attached is not worth a nudge
         kind = "title" if leaf.op == "has" else "flag"
