@@ -11,8 +11,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from dialogs.parsing import normalize_text
 from locales import LOCALES, catalog
+from locales.text import normalize_text
 
 COMMANDS = ("back", "restart", "summary", "help", "english", "chinese", "switch_language")
 ARGUMENT_COMMANDS = ("change",)

@@ -50,11 +50,19 @@ from rules.report import assessment_json
 
 def start(locale: str = "zh-CN", as_of: dt.date | None = None) -> tuple[DialogState, Turn]:
     state = DialogState(locale=locale if locale in LOCALES else "zh-CN", as_of=as_of)
-    return _advance(state, [t(state.locale, "dialog.welcome")])
+    state, turn = _advance(state, [t(state.locale, "dialog.welcome")])
+    turn.turn = state.turn
+    return state, turn
 
 
 def current_turn(state: DialogState) -> Turn:
     """The turn on screen again (after a page reload or a bot restart), without changing anything."""
+    turn = _current_turn(state)
+    turn.turn = state.turn
+    return turn
+
+
+def _current_turn(state: DialogState) -> Turn:
     notice = [t(state.locale, state.notice)] if state.notice else []
     if state.done:
         return _result_turn(state, notice)
@@ -65,8 +73,15 @@ def current_turn(state: DialogState) -> Turn:
 
 
 def step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
-    """Apply one message from the user."""
+    """Apply one message from the user; the new state is on the next turn number."""
     state = state.model_copy(deep=True)
+    state.turn += 1
+    state, turn = _step(state, text)
+    turn.turn = state.turn
+    return state, turn
+
+
+def _step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     notice = [t(state.locale, state.notice)] if state.notice else []
     state.notice = None
     text = (text or "").strip()
@@ -221,7 +236,7 @@ def _clear_dependents(state: DialogState, changed: Question) -> None:
 def _command(state: DialogState, command: Command, notice: list[str]) -> tuple[DialogState, Turn]:
     locale = state.locale
     if command.name == "restart":
-        fresh = DialogState(locale=locale, as_of=state.as_of)
+        fresh = DialogState(locale=locale, as_of=state.as_of, turn=state.turn)
         return _advance(fresh, [t(locale, "dialog.restarted")])
     if command.name == "language":
         target = command.argument or ("en" if locale != "en" else "zh-CN")

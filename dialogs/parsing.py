@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,6 +30,7 @@ from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import LCSseq
 
 from dialogs.numerals import NotANumberError, NumberTooLargeError, read_numbers
+from locales.text import normalize_text, without_punctuation
 
 __all__ = [
     "MESSAGE_PARAMS",
@@ -121,19 +121,7 @@ def _quoted(text: str) -> str:
 
 # --------------------------------------------------------------------------- normalising
 
-_SPACES = re.compile(r"\s+")
-_APOSTROPHES = str.maketrans(dict.fromkeys("'’‘`´"))  # dropped: don't → dont
-_PUNCTUATION = re.compile(r"[^\w\s]|_")  # punctuation, symbols, emoji
-
-
-def normalize_text(text: str) -> str:
-    """NFKC (full-width → ASCII), trimmed, runs of spaces collapsed to one, lower case."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
-
-
-def _without_punctuation(text: str) -> str:
-    """Letters, digits and single spaces only: ``“是的！”`` → ``是的``, ``n/a`` → ``n a``, ``don't`` → ``dont``."""
-    return " ".join(_PUNCTUATION.sub(" ", text.translate(_APOSTROPHES)).split())
+_without_punctuation = without_punctuation
 
 
 _TRAILING_PARTICLES = re.compile(r"(?<=.)[啊呀哦噢呢吧嘛啦哈咯喔哟嘞了]+$")

@@ -32,6 +32,7 @@ class DialogState(BaseModel):
     done: bool = False
     as_of: dt.date | None = None  # assessment date; None: the day of each turn
     notice: str | None = None  # a message key to show once (e.g. after a migration)
+    turn: int = 1  # the number of the turn on screen (CONTRACT §6): 1 at the start, +1 per message applied
 
     def profile(self) -> Profile:
         """The answers as a validated profile (answers are validated when given, so this holds)."""

@@ -30,3 +30,4 @@ class Turn(BaseModel):
     assessment: dict[str, Any] | None = None
     progress: Progress | None = None
     locale: Literal["zh-CN", "en"] = "zh-CN"
+    turn: int = 1  # the turn's number (CONTRACT §6): a send answering an earlier turn is not applied again

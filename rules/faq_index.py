@@ -26,8 +26,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from dialogs.parsing import normalize_text
 from locales import LOCALES, catalog
+from locales.text import normalize_text
 from rules.loader import Ruleset
 from rules.schema import Rule, Window
 
