@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from locales import LOCALES, catalog
 from locales.text import normalize_text
 
-COMMANDS = ("back", "restart", "summary", "help", "english", "chinese", "switch_language")
+COMMANDS = ("back", "restart", "summary", "help", "english", "chinese", "switch_language", "result")
 ARGUMENT_COMMANDS = ("change",)
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    name: str  # back | restart | summary | help | language | change
+    name: str  # back | restart | summary | help | language | change | result
     argument: str = ""  # for change: what to change; for language: the target locale
 
 

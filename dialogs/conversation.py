@@ -2,8 +2,10 @@
 
 No I/O and no channel imports: Telegram, the web widget and the terminal all call
 :func:`start`, :func:`step` and :func:`current_turn` and only translate the :class:`Turn`.
-An answer that cannot be read leaves every earlier answer in place and re-asks with an
-example; commands (back, restart, summary, change, skip, help, language) work in both languages.
+Every typed answer is echoed back ("记下了：营业收入 1.2 亿元"); an answer that cannot be read,
+or that must be confirmed, leaves every earlier answer in place. Commands (back, restart, summary,
+change, skip, help, language, result) work in both languages and never lose an answer: back shows
+the saved answer, skip keeps it, only a new answer or an explicit "don't know" replaces it.
 """
 
 from __future__ import annotations
@@ -13,39 +15,42 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dialogs.commands import Command, parse_command
-from dialogs.flow import EVENTS_MORE, Ask, assess_answers, event_question, needed_facts, next_ask
-from dialogs.parsing import (
+from dialogs.answering import (
     ChoiceOption,
-    Invalid,
-    Ok,
-    Outcome,
-    Unknown,
-    parse_amount,
-    parse_bool,
-    parse_choice,
-    parse_integer,
-    parse_multi,
+    Reply,
+    doubt_of,
+    is_confirmation,
+    is_range,
+    pick_from_shortlist,
+    read_answer,
 )
-from dialogs.questions import BY_ID, PROFILE_QUESTIONS, QUESTIONS, Question, options_for, validator_for
+from dialogs.commands import Command, parse_command
+from dialogs.first_message import facts_in_first_message
+from dialogs.flow import EVENTS_MORE, Ask, ask_for_key, event_index_of, next_ask, saved_answer
+from dialogs.parse import Ambiguous, Ok, parse_choice
+from dialogs.questions import PROFILE_QUESTIONS, QUESTIONS, Question
+from dialogs.relevance import assess_answers, needed_facts
 from dialogs.render import (
+    answer_text,
+    confirm_text,
     expects_for,
     fact_title,
-    option_label,
-    option_synonyms,
+    noted_text,
     progress_text,
     question_text,
     result_messages,
+    shortlist_text,
     summary_text,
 )
-from dialogs.state import DialogState
-from dialogs.turn import Progress, Turn
-from locales import LOCALES, t
-from locales.formatting import format_cny
+from dialogs.state import DialogState, Shortlist
+from dialogs.turn import Expects, Progress, Turn
+from locales import LOCALES, catalog, t
 from rules.engine import Assessment
 from rules.loader import default_ruleset
 from rules.profile import Profile
 from rules.report import assessment_json
+
+OFFER_RESULT_AFTER_UNKNOWNS = 3
 
 
 def start(locale: str = "zh-CN", as_of: dt.date | None = None) -> tuple[DialogState, Turn]:
@@ -57,35 +62,53 @@ def start(locale: str = "zh-CN", as_of: dt.date | None = None) -> tuple[DialogSt
 
 def current_turn(state: DialogState) -> Turn:
     """The turn on screen again (after a page reload or a bot restart), without changing anything."""
-    turn = _current_turn(state)
+    state = state.model_copy(deep=True)
+    notice = [t(state.locale, state.notice)] if state.notice else []
+    turn = _turn_on_screen(state, notice)
     turn.turn = state.turn
     return turn
-
-
-def _current_turn(state: DialogState) -> Turn:
-    notice = [t(state.locale, state.notice)] if state.notice else []
-    if state.done:
-        return _result_turn(state, notice)
-    ask = _pending_ask(state) or next_ask(state, _as_of(state))
-    if ask is None:
-        return _result_turn(state, notice)
-    return _question_turn(state, ask, notice)
 
 
 def step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     """Apply one message from the user; the new state is on the next turn number."""
     state = state.model_copy(deep=True)
     state.turn += 1
-    state, turn = _step(state, text)
+    state, turn = _step(state, (text or "").strip())
     turn.turn = state.turn
     return state, turn
+
+
+def answers_for_contract(state: DialogState) -> dict[str, Any]:
+    """The answers as a CONTRACT §4 profile: ranges as objects, a skipped fact as ``null``."""
+    answers: dict[str, Any] = {}
+    for key, value in state.answers.items():
+        answers[key] = [dict(event) for event in value] if key == "events" else value
+    for key in state.skipped:
+        if key in PROFILE_QUESTIONS and key != "events":
+            answers.setdefault(key, None)
+        elif key.startswith("events[") and key != EVENTS_MORE:
+            events = answers.get("events") or []
+            index = event_index_of(key)
+            if index < len(events):
+                events[index].setdefault(key.split(".", 1)[1], None)
+    return answers
 
 
 def _step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     notice = [t(state.locale, state.notice)] if state.notice else []
     state.notice = None
-    text = (text or "").strip()
     command = parse_command(text)
+    if state.restart_pending:
+        state.restart_pending = False
+        if command is None and is_confirmation(text):
+            return _restart(state)
+        if command is None:
+            return state, _turn_on_screen(state, notice + [t(state.locale, "dialog.restart_cancelled")])
+    if command is None and state.shortlist is not None and state.shortlist.purpose == "change":
+        shortlist, state.shortlist = state.shortlist, None
+        picked = pick_from_shortlist(shortlist, text)
+        if picked:
+            return _go_to(state, picked[0], notice)
     if command is not None:
         return _command(state, command, notice)
     if state.done:
@@ -94,22 +117,14 @@ def _step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     if ask is None:
         state.done = True
         return state, _result_turn(state, notice)
-    outcome = _parse(ask, state, text)
-    if isinstance(outcome, Invalid):
-        return state, _question_turn(state, ask, notice + [t(state.locale, outcome.key, **outcome.params)])
-    if isinstance(outcome, Unknown):
-        _forget(state, ask.key)
-        state.skipped.append(ask.key)
-        state.history.append(ask.key)
-        state.pending = None
-        return _advance(state, notice + [t(state.locale, "dialog.skipped")])
-    problem = _store(state, ask, outcome.value)
-    if problem:
-        return state, _question_turn(state, ask, notice + [problem])
-    return _advance(state, notice)
+    if not state.history and not state.skipped:
+        found = facts_in_first_message(text, state)
+        if found:
+            return _apply(state, ask, Reply(record=found), notice)
+    return _apply(state, ask, read_answer(state, ask, text), notice)
 
 
-# --- answering ------------------------------------------------------------------------------
+# --- applying an answer ---------------------------------------------------------------------
 
 
 def _as_of(state: DialogState) -> dt.date:
@@ -117,57 +132,72 @@ def _as_of(state: DialogState) -> dt.date:
 
 
 def _pending_ask(state: DialogState) -> Ask | None:
-    key = state.pending
-    if key is None:
-        return None
-    if key == EVENTS_MORE:
-        return Ask(BY_ID[EVENTS_MORE])
-    question = event_question(key)
-    if question is not None:
-        return Ask(question, int(key[len("events["):key.index("]")]))
-    return Ask(PROFILE_QUESTIONS[key]) if key in PROFILE_QUESTIONS else None
+    return ask_for_key(state, state.pending) if state.pending else None
 
 
-def _choice_options(question: Question, state: DialogState) -> list[ChoiceOption]:
-    other = "en" if state.locale != "en" else "zh-CN"
-    return [ChoiceOption(o, (option_label(question, o, state.locale), option_label(question, o, other)),
-                         option_synonyms(question, o))
-            for o in options_for(question, state.answers, state.as_of)]
+def _apply(state: DialogState, ask: Ask, reply: Reply, notice: list[str]) -> tuple[DialogState, Turn]:
+    said = [_message(state, key, params) for key, params in reply.messages]
+    if reply.reask or (not reply.record and not reply.unknown and not reply.keep):
+        return state, _question_turn(state, ask, notice + said)
+    if reply.keep:
+        state.pending = None
+        state.unknown_streak = 0
+        return _advance(state, notice + said + [t(state.locale, "dialog.kept", answer=answer_text(state, ask.key))])
+    if reply.unknown:
+        _forget(state, ask.key)
+        state.skipped.append(ask.key)
+        state.history.append(ask.key)
+        state.pending = None
+        state.unknown_streak += 1
+        offer = [t(state.locale, "dialog.offer_result")] if state.unknown_streak == OFFER_RESULT_AFTER_UNKNOWNS else []
+        return _advance(state, notice + said + [t(state.locale, "dialog.skipped")] + offer)
+    noted: list[str] = []
+    for key, value in reply.record:
+        target = ask_for_key(state, key) or ask
+        if ask.refine and key == ask.key and value == saved_answer(state, key):
+            state.refine_declined.append(key)  # the same range again: it cannot be made more exact
+        problem = doubt_of(state, key, value, target.question, reply.confirmed)
+        if problem is not None:
+            if not problem[0]:  # to be confirmed first
+                return state, _confirm_turn(state, target, notice + said)
+            return state, _question_turn(state, target, notice + said + [_message(state, *problem)])
+        problem_text = _store(state, target, value)
+        if problem_text:
+            return state, _question_turn(state, target, notice + said + [problem_text])
+        noted.append(key)
+    state.unknown_streak = 0
+    return _advance(state, notice + said + [noted_text(state, noted)])
 
 
-def _parse(ask: Ask, state: DialogState, text: str) -> Outcome:
-    kind = ask.question.kind
-    if kind == "amount":
-        return parse_amount(text)
-    if kind == "integer":
-        return parse_integer(text)
-    if kind == "bool":
-        return parse_bool(text)
-    options = _choice_options(ask.question, state)
-    if kind == "multi":
-        if not options:
-            return Ok([])
-        return parse_multi(text, options)
-    return parse_choice(text, options)
+def _message(state: DialogState, key: str, params: dict[str, Any]) -> str:
+    shown = {}
+    for name, value in params.items():
+        if name.endswith("field"):
+            shown[name] = fact_title(str(value), state.locale)
+        elif name == "parts":
+            shown[name] = ("、" if state.locale != "en" else ", ").join(value)
+        elif name == "bound":
+            shown[name] = answer_text(state, str(params.get("bound_field")))
+        else:
+            shown[name] = value
+    return t(state.locale, key, **shown)
 
 
 def _store(state: DialogState, ask: Ask, value: Any) -> str | None:
-    """Validate and record an answer; return a localised problem instead when it is not plausible."""
+    """Record a checked answer; a localised problem instead when the profile refuses it."""
     question = ask.question
-    validator = validator_for(question)
-    problem = validator(value, state.answers) if validator else None
-    if problem:
-        key, params = problem
-        return t(state.locale, key, **{k: _shown(k, v, state.locale) for k, v in params.items()})
     answers = _with_answer(state, ask, value)
     try:
         Profile.model_validate(answers)
     except ValidationError:
         return t(state.locale, "dialog.invalid.not_accepted")
-    changed = ask.key in state.history and state.answers != answers
+    changed = ask.key in state.history and saved_answer(state, ask.key) != saved_answer(
+        state.model_copy(update={"answers": answers}), ask.key)
     state.answers = answers
     if ask.key in state.skipped:
         state.skipped.remove(ask.key)
+    if not is_range(value) and ask.key in state.refine_declined:
+        state.refine_declined.remove(ask.key)
     if question.scope == "events_more" or question.id == "events":
         state.events_done = not value
     if changed:
@@ -177,18 +207,11 @@ def _store(state: DialogState, ask: Ask, value: Any) -> str | None:
     return None
 
 
-def _shown(name: str, value: object, locale: str) -> str:
-    """A validator's parameter in words: fields by their label, amounts the locale's way."""
-    if name.endswith("field"):
-        return fact_title(str(value), locale)
-    return format_cny(value, locale) if isinstance(value, int | float) and value >= 10_000 else str(value)
-
-
 def _with_answer(state: DialogState, ask: Ask, value: Any) -> dict[str, Any]:
     answers = {**state.answers}
     question = ask.question
     if question.scope == "profile" and question.id == "events":
-        answers["events"] = [{}] if value else []
+        answers["events"] = (state.answers.get("events") or [{}]) if value else []
     elif question.scope == "events_more":
         answers["events"] = [*(answers.get("events") or []), {}] if value else answers.get("events") or []
     elif question.scope == "event":
@@ -201,14 +224,14 @@ def _with_answer(state: DialogState, ask: Ask, value: Any) -> dict[str, Any]:
 
 
 def _forget(state: DialogState, key: str) -> None:
-    """Remove one answer (for back, skip and stale follow-ups)."""
+    """Remove one answer (for "don't know" and stale follow-ups)."""
     if key == EVENTS_MORE:
         events = state.answers.get("events") or []
         if events and not events[-1] and not state.events_done:
             state.answers["events"] = events[:-1]
         state.events_done = False
     elif key.startswith("events["):
-        index = int(key[len("events["):key.index("]")])
+        index = event_index_of(key)
         events = [dict(e) for e in state.answers.get("events") or []]
         if index < len(events):
             events[index].pop(key.split(".", 1)[1], None)
@@ -235,57 +258,99 @@ def _clear_dependents(state: DialogState, changed: Question) -> None:
 
 def _command(state: DialogState, command: Command, notice: list[str]) -> tuple[DialogState, Turn]:
     locale = state.locale
+    state.confirm = None
+    if command.name != "change":
+        state.shortlist = None
     if command.name == "restart":
-        fresh = DialogState(locale=locale, as_of=state.as_of, turn=state.turn)
-        return _advance(fresh, [t(locale, "dialog.restarted")])
+        state.restart_pending = True
+        return state, Turn(messages=[*notice, t(locale, "dialog.restart_confirm")],
+                           expects=Expects(field="restart", kind="confirm", value=True), locale=locale)
     if command.name == "language":
         target = command.argument or ("en" if locale != "en" else "zh-CN")
         state.locale = target  # type: ignore[assignment]
-        return state, current_turn_with(state, [t(target, "dialog.language_switched")])
+        if state.done:
+            return state, _result_turn(state, [t(target, "dialog.language_switched")])
+        return state, _turn_on_screen(state, [t(target, "dialog.language_switched")])
     if command.name == "help":
-        return state, current_turn_with(state, notice + [t(locale, "dialog.help")])
+        return state, _turn_on_screen(state, notice + [t(locale, "dialog.help")], with_result=False)
     if command.name == "summary":
-        return state, current_turn_with(state, notice + [summary_text(state)])
+        return state, _turn_on_screen(state, notice + [summary_text(state)], with_result=False)
+    if command.name == "result":
+        state.done = True
+        state.pending = None
+        return state, _result_turn(state, notice)
     if command.name == "back":
         return _back(state, notice)
     return _change(state, command.argument, notice)
 
 
-def current_turn_with(state: DialogState, messages: list[str]) -> Turn:
-    """``messages``, then the question on screen again (after a result: the messages alone)."""
-    if state.done:
-        return _result_turn(state, messages, with_result=False)
-    turn = current_turn(state)
-    turn.messages = messages + turn.messages
-    return turn
+def _restart(state: DialogState) -> tuple[DialogState, Turn]:
+    fresh = DialogState(locale=state.locale, as_of=state.as_of, turn=state.turn)
+    return _advance(fresh, [t(state.locale, "dialog.restarted")])
 
 
 def _back(state: DialogState, notice: list[str]) -> tuple[DialogState, Turn]:
-    if not state.history:
-        return state, current_turn_with(state, notice + [t(state.locale, "dialog.nothing_to_undo")])
-    key = state.history.pop()
-    _forget(state, key)
+    """To the question put before the one on screen, showing its saved answer; nothing is erased."""
+    trail = list(state.trail)
+    if not state.done and trail and trail[-1] == state.pending:
+        trail.pop()
+    if not trail:
+        return state, _turn_on_screen(state, notice + [t(state.locale, "dialog.nothing_to_undo")])
+    state.trail = trail
     state.done = False
-    state.pending = key
+    state.pending = trail[-1]
     return _advance(state, notice + [t(state.locale, "dialog.went_back")])
 
 
+def _change_options() -> list[ChoiceOption]:
+    options = []
+    for question in QUESTIONS:
+        if question.scope != "profile":
+            continue
+        words = tuple(w for locale in LOCALES for w in catalog(locale).get(f"dialog.fact_words.{question.field}", []))
+        options.append(ChoiceOption(question.field, (fact_title(question.field, "zh-CN"),
+                                                     fact_title(question.field, "en")), words))
+    return options
+
+
 def _change(state: DialogState, what: str, notice: list[str]) -> tuple[DialogState, Turn]:
-    answered = [k for k in dict.fromkeys(state.history) if k != EVENTS_MORE]
-    if not what or not answered:
-        return state, current_turn_with(state, notice + [summary_text(state)])
-    options = [ChoiceOption(k, (fact_title(k, "zh-CN"), fact_title(k, "en"))) for k in answered]
+    if not what:
+        return state, _turn_on_screen(state, notice + [summary_text(state)], with_result=False)
+    answered_events = [k for k in dict.fromkeys(state.history) if k.startswith("events[")]
+    options = _change_options()
+    if answered_events:
+        options += [ChoiceOption(k, (fact_title(k, "zh-CN"), fact_title(k, "en"))) for k in answered_events]
     outcome = parse_choice(what, options)
+    if isinstance(outcome, Ambiguous):
+        state.shortlist = Shortlist(purpose="change", items=list(outcome.candidates))
+        return state, Turn(messages=[*notice, shortlist_text(state, "dialog.change_which", outcome.candidates,
+                                                             [fact_title(k, state.locale) for k in outcome.candidates])],
+                           expects=None, done=state.done, locale=state.locale)
     if not isinstance(outcome, Ok):
-        return state, current_turn_with(state, notice + [t(state.locale, "dialog.change_unknown", text=what[:30]),
-                                                         summary_text(state)])
-    state.pending = outcome.value
+        return state, _turn_on_screen(state, notice + [t(state.locale, "dialog.change_unknown", text=what[:30]),
+                                                       summary_text(state)], with_result=False)
+    return _go_to(state, outcome.value, notice)
+
+
+def _go_to(state: DialogState, key: str, notice: list[str]) -> tuple[DialogState, Turn]:
+    state.pending = key
     state.done = False
-    return _advance(state, notice + [t(state.locale, "dialog.change_now", field=fact_title(outcome.value,
-                                                                                              state.locale))])
+    return _advance(state, notice + [t(state.locale, "dialog.change_now", field=fact_title(key, state.locale))])
 
 
 # --- turns ----------------------------------------------------------------------------------
+
+
+def _turn_on_screen(state: DialogState, messages: list[str], with_result: bool = True) -> Turn:
+    """``messages``, then what is on screen again: the confirmation, the question, or the result."""
+    if state.done:
+        return _result_turn(state, messages, with_result=with_result)
+    ask = _pending_ask(state) or next_ask(state, _as_of(state))
+    if ask is None:
+        return _result_turn(state, messages, with_result=with_result)
+    if state.confirm is not None:
+        return _confirm_turn(state, ask, messages)
+    return _question_turn(state, ask, messages)
 
 
 def _advance(state: DialogState, messages: list[str]) -> tuple[DialogState, Turn]:
@@ -298,27 +363,42 @@ def _advance(state: DialogState, messages: list[str]) -> tuple[DialogState, Turn
         return state, _result_turn(state, messages)
     state.done = False
     state.pending = ask.key
+    if not state.trail or state.trail[-1] != ask.key:
+        state.trail.append(ask.key)
     return state, _question_turn(state, ask, messages, assessment)
 
 
 def _question_turn(state: DialogState, ask: Ask, messages: list[str], assessment: Assessment | None = None) -> Turn:
-    answered = len(set(state.history))
     assessment = assessment or assess_answers(state.answers, _as_of(state))
-    remaining = len(needed_facts(assessment) - set(state.skipped))
+    answered = len(set(state.history))
+    remaining = len(needed_facts(assessment) - set(state.skipped) - set(state.refine_declined))
     step_number = answered + 1
-    total = answered + max(remaining, 1)
-    prompt = progress_text(step_number, total, state.locale) + "\n" + question_text(ask, state)
-    return Turn(messages=[*messages, prompt], expects=expects_for(ask, state), done=False,
-                progress=Progress(step=step_number, total=max(total, step_number)), locale=state.locale)
+    total = max(answered + max(remaining, 1), step_number)
+    if state.progress_total is not None:
+        total = max(min(total, state.progress_total), step_number)  # the estimate only ever shrinks
+    state.progress_total = total
+    prompt = progress_text(step_number, total, state.locale) + "\n" + question_text(ask, state, assessment)
+    if state.shortlist is not None and state.shortlist.key == ask.key:
+        prompt = shortlist_text(state, "dialog.which_one", state.shortlist.items)
+    expects = expects_for(ask, state)
+    return Turn(messages=[*messages, prompt], expects=expects, done=False,
+                progress=Progress(step=step_number, total=total), locale=state.locale)
+
+
+def _confirm_turn(state: DialogState, ask: Ask, messages: list[str]) -> Turn:
+    pending = state.confirm
+    assert pending is not None
+    field = ask.key if ask.question.scope == "event" else ask.question.field
+    return Turn(messages=[*messages, confirm_text(state, pending)],
+                expects=Expects(field=field, kind="confirm", value=pending.value), done=False, locale=state.locale)
 
 
 def assessment_for(state: DialogState) -> dict:
     """The contract's assessment of the answers given (the same as ``awardbot assess`` on them)."""
-    profile = state.profile()
-    ruleset = default_ruleset()
-    facts = profile.facts()
     from rules.engine import assess
 
+    ruleset = default_ruleset()
+    facts = state.profile().facts()
     return assessment_json(ruleset, assess(ruleset, facts, _as_of(state)), facts, state.locale)
 
 
@@ -326,3 +406,4 @@ def _result_turn(state: DialogState, messages: list[str], with_result: bool = Tr
     assessment = assessment_for(state)
     shown = result_messages(assessment, state.locale) if with_result else []
     return Turn(messages=[*messages, *shown], expects=None, done=True, assessment=assessment, locale=state.locale)
+

@@ -1,10 +1,13 @@
 """Which question comes next: the first one of the table whose fact an undecided rule still needs.
 
-Like docassemble asking only what its goal needs: after every answer the rules are assessed on
-what is known; the facts that in-force ``possible`` matches still miss are the only ones worth
-asking. An answer that settles those rules makes the questions behind them disappear (no R&D
-amounts without a reserve system, nothing only 渝中区 clauses need for an enterprise elsewhere,
-no event details without an event).
+After every answer the rules are assessed on what is known (``dialogs.relevance``); the facts that
+in-force ``possible`` matches still miss are the only ones worth asking. An answer that settles
+those rules makes the questions behind them disappear (no R&D amounts without a reserve system,
+nothing only 渝中区 clauses need for an enterprise elsewhere, no event details without an event).
+
+A figure given as a range (``2000多万``) that an undecided rule still needs is asked back
+(``Ask.refine``) unless the owner already said they cannot be more exact. A follow-up whose parent
+is unknown (which titles are new, when the titles were skipped) is not asked.
 """
 
 from __future__ import annotations
@@ -12,22 +15,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dialogs.questions import EVENT_QUESTIONS, MAX_EVENTS, QUESTIONS, Answers, Question
+from dialogs.questions import BY_ID, EVENT_QUESTIONS, MAX_EVENTS, PROFILE_QUESTIONS, QUESTIONS, Question
+from dialogs.relevance import assess_answers, needed_facts
 from dialogs.state import DialogState
-from rules.engine import Assessment, assess
-from rules.loader import default_ruleset
-from rules.profile import Profile
-from rules.schema import AllOf, AnyOf, Leaf, NotOf
+from rules.engine import Assessment
+from rules.ranges import FigureRange
 
 EVENTS_MORE = "events_more"
 
 
 @dataclass(frozen=True, slots=True)
 class Ask:
-    """The question to put next, and for event questions the event it is about."""
+    """The question to put next, for event questions the event it is about, and whether it asks
+    back about a figure given as a range."""
 
     question: Question
     event_index: int | None = None
+    refine: bool = False
 
     @property
     def key(self) -> str:
@@ -36,17 +40,35 @@ class Ask:
         return self.question.key(self.event_index)
 
 
-def assess_answers(answers: Answers, as_of: dt.date) -> Assessment:
-    return assess(default_ruleset(), Profile.model_validate(answers).facts(), as_of)
+def saved_answer(state: DialogState, key: str) -> object:
+    """The recorded answer for a fact key (``events[0].attendees`` included); None when there is none."""
+    if key.startswith("events["):
+        index = event_index_of(key)
+        events = state.answers.get("events") or []
+        return events[index].get(key.split(".", 1)[1]) if index < len(events) else None
+    if key == EVENTS_MORE:
+        return None
+    return state.answers.get(key)
 
 
-def needed_facts(assessment: Assessment) -> set[str]:
-    """Facts that in-force ``possible`` matches still miss (expired clauses need nothing)."""
-    needed: set[str] = set()
-    for match in assessment.matches:
-        if match.status == "possible":
-            needed.update(match.missing)
-    return needed
+def event_index_of(key: str) -> int:
+    return int(key[len("events["):key.index("]")])
+
+
+def _parent_unknown(state: DialogState, question: Question) -> bool:
+    return any(BY_ID[parent].field in state.skipped for parent in question.depends_on)
+
+
+def _worth_asking(state: DialogState, key: str, needed: set[str]) -> tuple[bool, bool]:
+    """(ask it, as an ask-back about a range)."""
+    if key not in needed:
+        return False, False
+    value = saved_answer(state, key)
+    if value is None:
+        return True, False
+    if isinstance(value, FigureRange | dict) and key not in state.refine_declined:
+        return True, True
+    return False, False
 
 
 def next_ask(state: DialogState, as_of: dt.date, assessment: Assessment | None = None) -> Ask | None:
@@ -55,12 +77,14 @@ def next_ask(state: DialogState, as_of: dt.date, assessment: Assessment | None =
     events = state.answers.get("events") or []
     for question in QUESTIONS:
         if question.scope == "profile":
-            if question.field in needed and question.field not in state.answers:
-                return Ask(question)
+            ask, refine = _worth_asking(state, question.field, needed)
+            if ask and not _parent_unknown(state, question):
+                return Ask(question, refine=refine)
         elif question.scope == "event":
             for index in range(len(events)):
-                if question.key(index) in needed:
-                    return Ask(question, index)
+                ask, refine = _worth_asking(state, question.key(index), needed)
+                if ask:
+                    return Ask(question, index, refine=refine)
         elif _another_event_could_count(state, as_of):
             return Ask(question)
     return None
@@ -75,28 +99,18 @@ def _another_event_could_count(state: DialogState, as_of: dt.date) -> bool:
                for m in assess_answers(with_one_more, as_of).matches)
 
 
-def _activity_ids(node: object, out: set[str]) -> None:
-    if isinstance(node, Leaf):
-        if node.fact == "activities":
-            out.update([node.value] if isinstance(node.value, str) else node.value)  # type: ignore[arg-type]
-    elif isinstance(node, AllOf | AnyOf):
-        for part in node.all if isinstance(node, AllOf) else node.any:
-            _activity_ids(part, out)
-    elif isinstance(node, NotOf):
-        _activity_ids(node.not_, out)
-
-
-def activities_still_relevant(answers: Answers, as_of: dt.date | None = None) -> tuple[str, ...]:
-    """The activity ids read by rules that are still open once the other answers are known."""
-    from rules.profile import ACTIVITIES
-
-    without = {k: v for k, v in answers.items() if k != "activities"}
-    assessment = assess_answers(without, as_of or dt.date.today())
-    relevant: set[str] = set()
-    for match in assessment.matches:
-        if match.status == "possible" and "activities" in match.missing:
-            _activity_ids(match.rule.conditions, relevant)
-    return tuple(a for a in ACTIVITIES if a in relevant)
+def ask_for_key(state: DialogState, key: str) -> Ask | None:
+    """The question that fills a fact key (the one on screen, or one to go back or change to)."""
+    if key == EVENTS_MORE:
+        return Ask(BY_ID[EVENTS_MORE])
+    question = event_question(key)
+    if question is not None:
+        refine = isinstance(saved_answer(state, key), FigureRange | dict) and key not in state.refine_declined
+        return Ask(question, event_index_of(key), refine=refine)
+    if key not in PROFILE_QUESTIONS:
+        return None
+    value = state.answers.get(key)
+    return Ask(PROFILE_QUESTIONS[key], refine=isinstance(value, FigureRange | dict) and key not in state.refine_declined)
 
 
 def event_question(key: str) -> Question | None:

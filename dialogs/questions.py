@@ -1,8 +1,9 @@
 """The conversation's questions, declared once, in the order they are worth asking.
 
 Each question fills one profile field. Its text is the locale message ``dialog.ask_<id>``, its
-validator (if any) is the function ``validate_<id>`` below, and its answer kind decides the
-parser. Which question comes next is not drawn as fixed arrows: the dialog asks the first
+validator is named explicitly (``validator=validate_<id>``), and its answer kind decides the
+parser; an amount question names the unit its example uses (``default_unit``), which is how a bare
+``1.2`` is read back to the user for confirmation. Which question comes next is not drawn as fixed arrows: the dialog asks the first
 question of this table whose fact an undecided rule still needs (see ``dialogs.flow``), so
 a question that cannot change the result is never asked. ``depends_on`` names the answers
 whose change makes this one stale (it is asked again).
@@ -15,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from dialogs.relevance import activities_still_relevant
 from locales import LOCALES, has
 from rules.loader import default_ruleset
 from rules.profile import (
@@ -29,11 +31,13 @@ from rules.profile import (
     PLATFORM_LEVELS,
     Profile,
 )
+from rules.ranges import FigureRange
 
 Kind = Literal["amount", "integer", "bool", "choice", "multi"]
 Answers = dict[str, object]
 
 MAX_EVENTS = 3
+WAN, YI = 10**4, 10**8  # 万, 亿
 PLAUSIBLE_AMOUNT_CNY = 10**12  # 1 万亿元: beyond any single enterprise's figure
 PLAUSIBLE_HEADCOUNT = 1_000_000
 
@@ -48,7 +52,9 @@ class Question:
     scope: Literal["profile", "event", "events_more"] = "profile"
     options: tuple[str, ...] | Callable[[Answers, dt.date | None], tuple[str, ...]] | None = None
     option_catalog: str | None = None  # locale catalog holding the option labels
-    depends_on: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()  # a change makes this stale; unknown makes it pointless to ask
+    validator: Validator | None = None
+    default_unit: int = 1  # amounts: the unit of the question's example (1.2亿 → 10**8) for bare numbers
 
     def key(self, event_index: int | None = None) -> str:
         """The fact name as the engine reports it missing: ``revenue_cny``, ``events[0].attendees``."""
@@ -67,9 +73,69 @@ def held_certifications(answers: Answers, as_of: dt.date | None = None) -> tuple
 
 def relevant_activities(answers: Answers, as_of: dt.date | None = None) -> tuple[str, ...]:
     """Only the activities that some rule still open for this enterprise looks at."""
-    from dialogs.flow import activities_still_relevant
-
     return activities_still_relevant(answers, as_of)
+
+
+# --- validators: validate_<field>(value, answers) -> Reject | Doubt | None ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """Not a possible answer: said back (``key`` under ``dialog.invalid``) and the question re-asked."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """Possible but unlikely: the dialog asks the user to confirm before recording it."""
+
+    reason: str
+
+
+Check = Reject | Doubt | None
+Validator = Callable[[object, "Answers"], Check]
+PLAUSIBLE_REVENUE_FLOOR_CNY = 10_000  # a year's revenue under 1万元 is more likely a unit slip
+DOUBTFUL_HEADCOUNT = 100_000
+
+
+def _figure_top(value: object) -> float | None:
+    if isinstance(value, FigureRange):
+        return value.high if value.high is not None else value.low
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def validate_amount(value: object, answers: Answers) -> Check:
+    """Any amount: beyond 1 万亿元 is no single enterprise's figure."""
+    top = _figure_top(value)
+    if top is not None and top > PLAUSIBLE_AMOUNT_CNY:
+        return Reject("dialog.invalid.implausible_amount")
+    return None
+
+
+def validate_revenue_cny(value: object, answers: Answers) -> Check:
+    """Revenue: as any amount, and a positive figure under 1万元 is confirmed (a unit slip?)."""
+    if isinstance(value, int | float) and 0 < value < PLAUSIBLE_REVENUE_FLOOR_CNY:
+        return Doubt("small_revenue")
+    return validate_amount(value, answers)
+
+
+validate_revenue_prev_cny = validate_software_revenue_cny = validate_software_revenue_prev_max_cny = \
+    validate_revenue_cny
+
+
+def validate_software_staff(value: object, answers: Answers) -> Check:
+    """A headcount over 1,000,000 is refused; over 100,000 it is confirmed."""
+    top = _figure_top(value)
+    if top is not None and top > PLAUSIBLE_HEADCOUNT:
+        return Reject("dialog.invalid.implausible_headcount")
+    if isinstance(value, int) and value > DOUBTFUL_HEADCOUNT:
+        return Doubt("large_headcount")
+    return None
+
+
+validate_software_staff_prev_max = validate_software_staff
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -79,21 +145,28 @@ QUESTIONS: tuple[Question, ...] = (
     Question("certifications", "multi", "certifications", options=CERTIFICATIONS, option_catalog="certifications"),
     Question("new_certifications", "multi", "new_certifications", options=held_certifications,
              option_catalog="certifications", depends_on=("certifications",)),
-    Question("revenue_cny", "amount", "revenue_cny"),
-    Question("revenue_prev_cny", "amount", "revenue_prev_cny"),
-    Question("software_staff", "integer", "software_staff"),
-    Question("software_staff_prev_max", "integer", "software_staff_prev_max"),
-    Question("software_revenue_cny", "amount", "software_revenue_cny"),
-    Question("software_revenue_prev_max_cny", "amount", "software_revenue_prev_max_cny"),
+    Question("revenue_cny", "amount", "revenue_cny", validator=validate_revenue_cny, default_unit=YI),
+    Question("revenue_prev_cny", "amount", "revenue_prev_cny", validator=validate_revenue_prev_cny,
+             default_unit=YI),
+    Question("software_staff", "integer", "software_staff", validator=validate_software_staff),
+    Question("software_staff_prev_max", "integer", "software_staff_prev_max",
+             validator=validate_software_staff_prev_max),
+    Question("software_revenue_cny", "amount", "software_revenue_cny", validator=validate_software_revenue_cny,
+             default_unit=WAN),
+    Question("software_revenue_prev_max_cny", "amount", "software_revenue_prev_max_cny",
+             validator=validate_software_revenue_prev_max_cny, default_unit=WAN),
     Question("activities", "multi", "activities", options=relevant_activities, option_catalog="activities"),
     Question("platform_level", "choice", "platform_level", options=PLATFORM_LEVELS, option_catalog="platform_levels"),
     Question("maas_enterprises_served", "integer", "maas_enterprises_served"),
-    Question("online_platform_investment_cny", "amount", "online_platform_investment_cny"),
-    Question("refinancing_amount_cny", "amount", "refinancing_amount_cny"),
-    Question("compute_spend_cny", "amount", "compute_spend_cny"),
+    Question("online_platform_investment_cny", "amount", "online_platform_investment_cny",
+             validator=validate_amount, default_unit=WAN),
+    Question("refinancing_amount_cny", "amount", "refinancing_amount_cny", validator=validate_amount,
+             default_unit=YI),
+    Question("compute_spend_cny", "amount", "compute_spend_cny", validator=validate_amount, default_unit=WAN),
     Question("rnd_reserve_system", "bool", "rnd_reserve_system"),
-    Question("rnd_expense_cny", "amount", "rnd_expense_cny"),
-    Question("rnd_expense_prev_cny", "amount", "rnd_expense_prev_cny"),
+    Question("rnd_expense_cny", "amount", "rnd_expense_cny", validator=validate_amount, default_unit=WAN),
+    Question("rnd_expense_prev_cny", "amount", "rnd_expense_prev_cny", validator=validate_amount,
+             default_unit=WAN),
     Question("invention_patents", "integer", "invention_patents"),
     Question("blockchain_invention_patents", "integer", "blockchain_invention_patents",
              depends_on=("invention_patents",)),
@@ -106,8 +179,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("event_teams", "integer", "teams", scope="event"),
     Question("event_regular", "bool", "regular", scope="event"),
     Question("event_cohosted_with_district", "bool", "cohosted_with_district", scope="event"),
-    Question("event_cost_cny", "amount", "cost_cny", scope="event"),
-    Question("event_venue_and_lodging_cost_cny", "amount", "venue_and_lodging_cost_cny", scope="event"),
+    Question("event_cost_cny", "amount", "cost_cny", scope="event", validator=validate_amount, default_unit=WAN),
+    Question("event_venue_and_lodging_cost_cny", "amount", "venue_and_lodging_cost_cny", scope="event",
+             validator=validate_amount, default_unit=WAN),
     Question("events_more", "bool", "events", scope="events_more"),
 )
 BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
@@ -121,44 +195,25 @@ def options_for(question: Question, answers: Answers, as_of: dt.date | None = No
     return question.options(answers, as_of) if callable(question.options) else question.options
 
 
-# --- validators: validate_<question id>(value, answers) -> (message key, params) | None ------------
-
-Problem = tuple[str, dict[str, object]] | None
+# --- checking an answer: the question's validator, then part ≤ whole --------------------------
 
 
-def _plausible_amount(value: object, answers: Answers) -> Problem:
-    if isinstance(value, int | float) and value > PLAUSIBLE_AMOUNT_CNY:
-        return "dialog.invalid.implausible_amount", {}
-    return None
-
-
-def validate_software_staff(value: object, answers: Answers) -> Problem:
-    if isinstance(value, int) and value > PLAUSIBLE_HEADCOUNT:
-        return "dialog.invalid.implausible_headcount", {}
-    return None
-
-
-validate_software_staff_prev_max = validate_software_staff
-
-
-def within_bound(field: str, value: object, answers: Answers) -> Problem:
+def within_bound(field: str, value: object, answers: Answers) -> Reject | None:
     """A part never exceeds its whole (``at_most`` in rules/data/facts.yaml): software revenue ≤
     revenue, blockchain patents ≤ all invention patents."""
     bound_field = default_ruleset().fact_bounds.get(field)
     bound = answers.get(bound_field) if bound_field else None
-    if isinstance(bound, int | float) and isinstance(value, int | float) and value > bound:
-        return "dialog.invalid.above_bound", {"field": field, "bound_field": bound_field, "bound": bound}
+    low = value.low if isinstance(value, FigureRange) else value
+    top = _figure_top(bound)
+    if top is not None and isinstance(low, int | float) and low > top:
+        return Reject("dialog.invalid.above_bound", {"field": field, "bound_field": bound_field, "bound": bound})
     return None
 
 
-def validator_for(question: Question) -> Callable[[object, Answers], Problem] | None:
-    """``validate_<id>`` if defined (amounts: at least the plausibility check), then the bound check."""
-    own = globals().get(f"validate_{question.id}") or (_plausible_amount if question.kind == "amount" else None)
-
-    def validate(value: object, answers: Answers) -> Problem:
-        return (own(value, answers) if own else None) or within_bound(question.field, value, answers)
-
-    return validate
+def check_answer(question: Question, value: object, answers: Answers) -> Check:
+    """The question's own validator, then the part-of-a-whole bound."""
+    own = question.validator(value, answers) if question.validator else None
+    return own if isinstance(own, Reject) else within_bound(question.field, value, answers) or own
 
 
 # --- the load-time check --------------------------------------------------------------------

@@ -14,6 +14,7 @@ import datetime as dt
 from rules.engine import Assessment, assess
 from rules.loader import default_ruleset
 from rules.profile import ACTIVITIES, Profile
+from rules.ranges import FigureRange, compare_figures
 from rules.schema import AllOf, AnyOf, Leaf, NotOf
 
 Answers = dict[str, object]
@@ -56,20 +57,19 @@ def activities_still_relevant(answers: Answers, as_of: dt.date | None = None) ->
     return tuple(a for a in ACTIVITIES if a in relevant)
 
 
-def thresholds_in_range(assessment: Assessment, fact: str, low: float, high: float) -> list[tuple[str, float]]:
-    """The thresholds on ``fact`` (``(op, value)``) that undecided rules test inside ``(low, high)``:
-    what a range straddles, so the ask-back can name the figure that matters."""
+def thresholds_in_range(assessment: Assessment, fact: str, figure: FigureRange) -> list[tuple[str, float]]:
+    """The thresholds on ``fact`` (``(op, value)``) that undecided rules test and that ``figure``
+    straddles (some of its values pass, some fail): what the ask-back should name."""
     found: dict[tuple[str, float], None] = {}
     for match in assessment.matches:
         if match.status != "possible" or fact not in match.missing:
             continue
-        for leaf in leaves(match.rule.conditions):
-            if leaf.fact == fact and leaf.op in ("gt", "gte", "lt", "lte") and isinstance(leaf.value, int | float) \
-                    and low <= leaf.value <= high:
-                found[(leaf.op, float(leaf.value))] = None
+        tests = [(leaf.op, leaf.value) for leaf in leaves(match.rule.conditions) if leaf.fact == fact]
         formula = match.rule.formula
         if getattr(formula, "kind", None) == "tiers" and getattr(formula, "base", None) == fact:
-            for tier in formula.tiers:  # type: ignore[attr-defined]
-                if low < tier.min <= high:
-                    found[("gte", float(tier.min))] = None
+            tests += [("gte", tier.min) for tier in formula.tiers]  # type: ignore[attr-defined]
+        for op, value in tests:
+            if op in ("gt", "gte", "lt", "lte") and isinstance(value, int | float) \
+                    and compare_figures(figure, op, value) is None:
+                found[(op, float(value))] = None
     return sorted(found, key=lambda item: item[1])

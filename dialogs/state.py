@@ -17,6 +17,24 @@ from rules.profile import Profile
 SCHEMA_VERSION = 2
 
 
+class PendingConfirm(BaseModel):
+    """A reading shown back for a yes before it is recorded (CONTRACT §6 ``confirm``)."""
+
+    key: str  # the fact key it would fill
+    value: Any  # in profile units; a range as its JSON object
+    reason: str  # dialog.confirm.<reason>
+    text: str = ""  # what the user typed, said back
+
+
+class Shortlist(BaseModel):
+    """Numbered choices on screen: a number in the next reply picks from these, not the full list."""
+
+    purpose: Literal["answer", "change"]
+    key: str | None = None  # the question it answers (purpose "answer")
+    items: list[Any] = Field(default_factory=list)  # option ids, figures, or fact keys (purpose "change")
+    keep: list[str] = Field(default_factory=list)  # multi-choice: options already understood
+
+
 class DialogState(BaseModel):
     """Everything the dialog knows about one conversation."""
 
@@ -33,6 +51,14 @@ class DialogState(BaseModel):
     as_of: dt.date | None = None  # assessment date; None: the day of each turn
     notice: str | None = None  # a message key to show once (e.g. after a migration)
     turn: int = 1  # the number of the turn on screen (CONTRACT §6): 1 at the start, +1 per message applied
+    trail: list[str] = Field(default_factory=list)  # question keys in the order they were put on screen
+    confirm: PendingConfirm | None = None  # a reading awaiting the user's yes
+    shortlist: Shortlist | None = None  # numbered candidates on screen
+    refine_declined: list[str] = Field(default_factory=list)  # ranges the user could not make exact
+    unknown_streak: int = 0  # "don't know" answers in a row (three: offer the result now)
+    progress_total: int | None = None  # the step estimate last shown (it only ever shrinks)
+    restart_pending: bool = False  # "restart" awaits its confirmation
+    draft: dict[str, list[str]] = Field(default_factory=dict)  # multi-select toggles not yet submitted
 
     def profile(self) -> Profile:
         """The answers as a validated profile (answers are validated when given, so this holds)."""

@@ -14,8 +14,9 @@ class Option(BaseModel):
 
 class Expects(BaseModel):
     field: str  # the profile field the answer fills (``events[0].attendees`` for event details)
-    kind: Literal["amount", "integer", "choice", "multi", "bool", "text"]
+    kind: Literal["amount", "integer", "choice", "multi", "bool", "text", "confirm"]
     options: list[Option] = Field(default_factory=list)
+    value: Any = None  # kind "confirm": the reading to confirm, in CONTRACT §4 units (a range is an object)
 
 
 class Progress(BaseModel):

@@ -147,14 +147,14 @@ def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[
 
 def leaf_missing(leaf: Leaf, facts: Facts, event: Facts | None, event_index: int | None) -> list[str]:
     """The facts that would settle an unsettled leaf: unknown ones, and ones known only as a range."""
-    names = []
     actual = lookup(leaf.fact, facts, event)
-    if actual is None or isinstance(actual, FigureRange):
-        names.append(fact_name(leaf.fact, event_index))
-    if leaf.op == "gt_fact":
-        other = lookup(leaf.value, facts, event)  # type: ignore[arg-type]
-        if other is None or isinstance(other, FigureRange):
-            names.append(fact_name(leaf.value, event_index))  # type: ignore[arg-type]
+    other = lookup(leaf.value, facts, event) if leaf.op == "gt_fact" else 0  # type: ignore[arg-type]
+    if actual is None or other is None:  # unknown facts first: a range is only asked about once they are known
+        names = [fact_name(leaf.fact, event_index)] if actual is None else []
+        return names + ([fact_name(leaf.value, event_index)] if other is None else [])  # type: ignore[arg-type]
+    names = [fact_name(leaf.fact, event_index)] if isinstance(actual, FigureRange) else []
+    if isinstance(other, FigureRange):
+        names.append(fact_name(leaf.value, event_index))  # type: ignore[arg-type]
     return names
 
 

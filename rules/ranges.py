@@ -48,16 +48,27 @@ class FigureRange(BaseModel):
         low, low_in, high, high_in = self.bounds()
         return (value > low or (low_in and value == low)) and (value < high or (high_in and value == high))
 
-    def above(self, value: float) -> FigureRange:
-        """The part of the range strictly above ``value`` (the owner said "yes, more than that")."""
-        return self.model_copy(update={"low": max(self.low, value), "low_inclusive": self.low > value and
-                                       self.low_inclusive, "wording": "between"})
+    def narrowed_above(self, value: float, inclusive: bool) -> FigureRange | None:
+        """The part of the range at or above ``value`` (strictly above unless ``inclusive``); None if empty."""
+        if value > self.low or (value == self.low and not inclusive):
+            low, low_inclusive = value, inclusive
+        else:
+            low, low_inclusive = self.low, self.low_inclusive
+        return self._narrowed(low, low_inclusive, self.high, self.high_inclusive)
 
-    def at_most(self, value: float) -> FigureRange:
-        """The part of the range at or below ``value``."""
-        high = value if self.high is None else min(self.high, value)
-        inclusive = True if self.high is None or value < self.high else self.high_inclusive
-        return self.model_copy(update={"high": high, "high_inclusive": inclusive, "wording": "between"})
+    def narrowed_below(self, value: float, inclusive: bool) -> FigureRange | None:
+        """The part of the range at or below ``value`` (strictly below unless ``inclusive``); None if empty."""
+        if self.high is None or value < self.high or (value == self.high and not inclusive):
+            high, high_inclusive = value, inclusive
+        else:
+            high, high_inclusive = self.high, self.high_inclusive
+        return self._narrowed(self.low, self.low_inclusive, high, high_inclusive)
+
+    def _narrowed(self, low: float, low_inclusive: bool, high: float | None, high_inclusive: bool) -> FigureRange | None:
+        if high is not None and (high < low or (high == low and not (low_inclusive and high_inclusive))):
+            return None
+        return FigureRange(low=low, high=high, low_inclusive=low_inclusive, high_inclusive=high_inclusive,
+                           wording="between", anchor=self.anchor)
 
 
 Interval = tuple[float, bool, float, bool]  # low, low inclusive, high, high inclusive

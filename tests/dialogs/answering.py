@@ -46,6 +46,13 @@ def answer_for(turn: Turn, facts: dict, events_given: list, rng: random.Random) 
         value = facts.get(field)
     if value is None:
         return rng.choice(SKIP_WORDS)
+    if expects.kind == "confirm":  # a reading shown back: yes when it is the figure meant, else the unit spelled out
+        if expects.value == value:
+            return rng.choice(["是", "yes", "对"])
+        return f"{int(value)}元" if isinstance(value, int | float) and not field.endswith(("staff", "attendees",
+                                                                                          "teams", "patents",
+                                                                                          "served", "prev_max"))\
+            else f"{int(value)}"
     if expects.kind == "amount":
         return amount_forms(value, rng)
     if expects.kind == "integer":
