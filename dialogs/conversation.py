@@ -137,6 +137,8 @@ def _pending_ask(state: DialogState) -> Ask | None:
 
 def _apply(state: DialogState, ask: Ask, reply: Reply, notice: list[str]) -> tuple[DialogState, Turn]:
     said = [_message(state, key, params) for key, params in reply.messages]
+    if state.confirm is not None:
+        return state, _confirm_turn(state, ask, notice + said)
     if reply.reask or (not reply.record and not reply.unknown and not reply.keep):
         return state, _question_turn(state, ask, notice + said)
     if reply.keep:
@@ -363,8 +365,8 @@ def _advance(state: DialogState, messages: list[str]) -> tuple[DialogState, Turn
         return state, _result_turn(state, messages)
     state.done = False
     state.pending = ask.key
-    if not state.trail or state.trail[-1] != ask.key:
-        state.trail.append(ask.key)
+    if not state.trail or state.trail[-1] != ask.key:  # each question once, where it was last put
+        state.trail = [key for key in state.trail if key != ask.key] + [ask.key]
     return state, _question_turn(state, ask, messages, assessment)
 
 

@@ -72,22 +72,29 @@ def _worth_asking(state: DialogState, key: str, needed: set[str]) -> tuple[bool,
 
 
 def next_ask(state: DialogState, as_of: dt.date, assessment: Assessment | None = None) -> Ask | None:
+    """The first question of the table still worth asking; unknown facts before ask-backs about
+    ranges (an unknown fact may settle the rule and make the ask-back unnecessary)."""
     assessment = assessment or assess_answers(state.answers, as_of)
     needed = needed_facts(assessment) - set(state.skipped)
     events = state.answers.get("events") or []
+    refine: Ask | None = None
     for question in QUESTIONS:
         if question.scope == "profile":
-            ask, refine = _worth_asking(state, question.field, needed)
+            ask, is_refine = _worth_asking(state, question.field, needed)
             if ask and not _parent_unknown(state, question):
-                return Ask(question, refine=refine)
+                if not is_refine:
+                    return Ask(question)
+                refine = refine or Ask(question, refine=True)
         elif question.scope == "event":
             for index in range(len(events)):
-                ask, refine = _worth_asking(state, question.key(index), needed)
+                ask, is_refine = _worth_asking(state, question.key(index), needed)
+                if ask and not is_refine:
+                    return Ask(question, index)
                 if ask:
-                    return Ask(question, index, refine=refine)
+                    refine = refine or Ask(question, index, refine=True)
         elif _another_event_could_count(state, as_of):
-            return Ask(question)
-    return None
+            return refine or Ask(question)
+    return refine
 
 
 def _another_event_could_count(state: DialogState, as_of: dt.date) -> bool:

@@ -153,6 +153,8 @@ def answer_text(state: DialogState, key: str) -> str:
     if value is None or question is None:
         return t(locale, "dialog.summary.unknown")
     if key == "events":
+        if not value:
+            return t(locale, "common.answer_no")
         return t(locale, "dialog.summary.events", n=len(value))  # type: ignore[arg-type]
     if isinstance(value, dict | FigureRange):
         return format_figure(FigureRange.model_validate(value) if isinstance(value, dict) else value, locale,

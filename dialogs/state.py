@@ -51,7 +51,7 @@ class DialogState(BaseModel):
     as_of: dt.date | None = None  # assessment date; None: the day of each turn
     notice: str | None = None  # a message key to show once (e.g. after a migration)
     turn: int = 1  # the number of the turn on screen (CONTRACT §6): 1 at the start, +1 per message applied
-    trail: list[str] = Field(default_factory=list)  # question keys in the order they were put on screen
+    trail: list[str] = Field(default_factory=list)  # question keys, each where it was last put on screen
     confirm: PendingConfirm | None = None  # a reading awaiting the user's yes
     shortlist: Shortlist | None = None  # numbered candidates on screen
     refine_declined: list[str] = Field(default_factory=list)  # ranges the user could not make exact
