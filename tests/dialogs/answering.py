@@ -27,8 +27,25 @@ def integer_forms(value: int, rng: random.Random) -> str:
     return rng.choice([str(value), f"{value:,}人", f"{value:,}"])
 
 
-def answer_for(turn: Turn, facts: dict, events_given: list, rng: random.Random) -> str:
-    """The text a user who knows ``facts`` would type for the question on screen."""
+APPROXIMATE_AMOUNTS = ["约{n}元", "{n}元左右", "大概{n}元", "超过{below}元", "不到{above}元", "{n}元以下",
+                      "{n}元以上", "{below}到{above}元"]
+APPROXIMATE_COUNTS = ["{n}人左右", "约{n}人", "超过{below}人", "不到{above}人", "{n}以上", "{below}-{above}人"]
+
+
+def approximate_forms(value: float, rng: random.Random, amount: bool) -> str:
+    """A phrasing of ``value`` as a range that contains it (左右, 超过, 不到, 以上, …)."""
+    n = int(value)
+    if n <= 1:
+        return str(n)
+    form = rng.choice(APPROXIMATE_AMOUNTS if amount else APPROXIMATE_COUNTS)
+    return form.format(n=n, below=max(n // 2, 1) if n > 2 else 1, above=n * 2)
+
+
+def answer_for(turn: Turn, facts: dict, events_given: list, rng: random.Random,
+               approximate: set[str] | None = None) -> str:
+    """The text a user who knows ``facts`` would type for the question on screen. With
+    ``approximate`` (a set), figures are first given as ranges (the set records which), and exactly
+    when the dialog asks back about one."""
     expects = turn.expects
     field = expects.field
     if field.startswith("events["):
@@ -53,6 +70,9 @@ def answer_for(turn: Turn, facts: dict, events_given: list, rng: random.Random) 
                                                                                           "teams", "patents",
                                                                                           "served", "prev_max"))\
             else f"{int(value)}"
+    if approximate is not None and expects.kind in ("amount", "integer") and field not in approximate:
+        approximate.add(field)
+        return approximate_forms(value, rng, amount=expects.kind == "amount")
     if expects.kind == "amount":
         return amount_forms(value, rng)
     if expects.kind == "integer":
@@ -68,13 +88,15 @@ def answer_for(turn: Turn, facts: dict, events_given: list, rng: random.Random) 
     return str(value)  # choice: the option id
 
 
-def converse(facts: dict, locale: str, as_of: dt.date, seed: int = 0, limit: int = 80) -> tuple[DialogState, Turn]:
+def converse(facts: dict, locale: str, as_of: dt.date, seed: int = 0, limit: int = 80,
+             approximate: bool = False) -> tuple[DialogState, Turn]:
     """Run a whole conversation answering from ``facts``; returns the final state and turn."""
     rng = random.Random(seed)
     state, turn = start(locale, as_of=as_of)
     events_given: list = []
+    given_as_range: set[str] | None = set() if approximate else None
     for _ in range(limit):
         if turn.done:
             return state, turn
-        state, turn = step(state, answer_for(turn, facts, events_given, rng))
+        state, turn = step(state, answer_for(turn, facts, events_given, rng, given_as_range))
     raise AssertionError(f"no result after {limit} answers: {turn.messages}")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dialogs.commands import parse_command
 from dialogs.conversation import start, step
-from dialogs.questions import BY_ID, QUESTIONS
+from dialogs.questions import BY_ID, PROFILE_QUESTIONS, QUESTIONS
 from dialogs.state import DialogState
 from rules.engine import assess
 from rules.loader import default_ruleset
@@ -71,3 +71,68 @@ def test_a_finished_conversation_gives_the_engines_result(profile: Profile, loca
                        for m in result.matches if m.status in ("eligible", "possible")),
                 result.total_max_award_cny)
     assert in_force(state.facts()) == in_force(facts)
+
+
+def _in_force(facts: dict) -> tuple:
+    result = assess(default_ruleset(), facts, AS_OF)
+    return (sorted((m.rule.rule_id, m.event_index, m.status, m.amount.value, m.counted)
+                   for m in result.matches if m.status in ("eligible", "possible")),
+            result.total_max_award_cny)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles, st.integers(0, 10**6))
+def test_approximate_figures_end_at_the_exact_result_or_are_asked_back(profile: Profile, seed: int) -> None:
+    """Every figure is first given as a range containing it (左右, 超过, 不到, 以上…) and exactly only
+    when the dialog asks back: the result is the exact profile's, so a range never decided
+    anything its figure would not, and every range that mattered was asked back."""
+    facts = profile.facts()
+    if facts.get("certifications") is not None:
+        facts.setdefault("new_certifications", [])
+    for part, whole in default_ruleset().fact_bounds.items():
+        if facts.get(whole) is not None and facts.get(part) is None:
+            facts[part] = 0
+    for question in QUESTIONS:
+        for parent in question.depends_on:
+            if facts.get(BY_ID[parent].field) is None:
+                facts.pop(question.field, None)
+    state, turn = converse(facts, "zh-CN", AS_OF, seed, limit=120, approximate=True)
+    exact = _in_force(facts)
+    got = _in_force(state.facts())
+    assert got == exact
+
+
+COMMANDS_AND_ANSWERS = ["渝中区", "江北区", "是", "否", "无", "1.2亿", "3000万", "2000多万", "5200", "跳过", "不知道",
+                        "返回", "back", "摘要", "help", "English", "中文", "修改 营业收入", "修改 区县",
+                        "change revenue", "重新开始", "否", "1", "2", "北斗星、小巨人", "专精特新", "none", "yes",
+                        "0", "1.2", "查看结果", "abc"]
+
+
+def _recorded(state: DialogState) -> dict:
+    flat = {k: v for k, v in state.answers.items() if k != "events"}
+    for index, event in enumerate(state.answers.get("events") or []):
+        flat.update({f"events[{index}].{k}": v for k, v in event.items()})
+    return flat
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["zh-CN", "en"]), st.lists(st.sampled_from(COMMANDS_AND_ANSWERS), max_size=30))
+def test_commands_never_change_a_recorded_answer(locale: str, messages: list[str]) -> None:
+    """Back, skip, summary, change, help, language and result never change a recorded answer; only a
+    new answer to that question does (and then only its follow-ups are cleared), or a confirmed restart."""
+    state, _ = start(locale, as_of=AS_OF)
+    for text in messages:
+        before, pending = _recorded(state), state.pending
+        restarting = state.restart_pending
+        answering = parse_command(text) is None and not (state.shortlist and state.shortlist.purpose == "change")
+        state, _ = step(DialogState.model_validate_json(state.to_json()), text)
+        if restarting and state.answers == {}:
+            continue  # a confirmed restart clears everything, as asked
+        after = _recorded(state)
+        for key, value in before.items():
+            if after.get(key) == value:
+                continue
+            question = PROFILE_QUESTIONS.get(key)
+            follow_up = question is not None and any(BY_ID[p].field == pending for p in question.depends_on)
+            event_detail = key.startswith("events[") and pending in ("events", "events_more")
+            assert answering and (key == pending or follow_up or event_detail), (text, key, value, after.get(key))
