@@ -2,7 +2,7 @@
 
     awardbot faq "算力券" [--limit N] [--format json|text] [--locale zh-CN|en]
 
-JSON (the default) is ``rules.faq.faq_json``; text is a readable list with title, score, amount,
+JSON (the default) is ``faq.faq_json``; text is a readable list with title, score, amount,
 who benefits, window, responsible unit and the verbatim quote. An empty query or a bad ``--limit``
 exits 2 with one localised line on stderr.
 """
@@ -40,8 +40,8 @@ def _parse_limit(value: str, locale: str, maximum: int) -> int:
 
 
 def cmd_faq(args: argparse.Namespace) -> int:
+    from faq import MAX_LIMIT, faq_json
     from locales import t
-    from rules.faq import MAX_LIMIT, faq_json
 
     if not args.query.strip():
         raise InputError(t(args.locale, "faq.ui.empty_query"))

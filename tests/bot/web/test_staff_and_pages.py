@@ -96,7 +96,7 @@ async def test_records_since_filters_and_bad_dates_are_422(client: httpx.AsyncCl
     ({"q": "xyzzy-nothing"}, ("xyzzy-nothing", 5, "zh-CN")),
 ])
 async def test_faq_endpoint_is_exactly_faq_json(client: httpx.AsyncClient, params: dict, call: tuple) -> None:
-    from rules.faq import faq_json
+    from faq import faq_json
 
     response = await client.get("/api/faq", params=params)
     assert response.status_code == 200

@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from locales import LOCALES, catalog
-from rules.faq import MAX_LIMIT, faq_json, max_award_cny, search_faq
-from rules.faq_index import QA_PREFIX, QA_SOURCES, SYNONYM_PREFIX, index_for, normalize_query, resolve_source
+from faq import MAX_LIMIT, faq_json, max_award_cny, search_faq
+from faq.curation import qa_entries, synonyms
+from faq.index import index_for, normalize_query, resolve_source
+from locales import LOCALES
 from rules.loader import default_ruleset
 
 SOURCES = Path(__file__).resolve().parents[2] / "rules" / "sources"
@@ -116,7 +117,7 @@ def test_the_query_table_covers_both_languages_and_is_large() -> None:
 def test_every_expected_id_exists() -> None:
     ruleset = default_ruleset()
     known = {r.rule_id for r in ruleset.rules} | {r.clause_id for r in ruleset.rules} | {
-        f"qa:{qa_id}" for qa_id in QA_SOURCES}
+        f"qa:{qa_id}" for qa_id in qa_entries()}
     assert {i for _, ids in QUERY_TABLE for i in ids} <= known
 
 
@@ -265,19 +266,17 @@ def squash(text: str) -> str:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_qa_entry_is_complete_in_both_locales(locale: str) -> None:
-    messages = catalog(locale)
-    defined = {key.removeprefix(QA_PREFIX).split(".")[0] for key in messages if key.startswith(QA_PREFIX)}
-    assert defined == set(QA_SOURCES)
-    for qa_id in QA_SOURCES:
-        for part in ("question", "summary", "answer"):
-            assert isinstance(messages[f"{QA_PREFIX}{qa_id}.{part}"], str), (qa_id, part)
-        assert len(messages[f"{QA_PREFIX}{qa_id}.keywords"]) >= 3, qa_id
+    assert len(qa_entries()) >= 9
+    for qa_id, qa in qa_entries().items():
+        text = qa.text(locale)
+        assert text.question and text.summary and text.answer, qa_id
+        assert len(text.keywords) >= 3, qa_id
 
 
 def test_every_qa_source_resolves_to_a_text_of_the_documents() -> None:
     ruleset = default_ruleset()
-    for qa_id, refs in QA_SOURCES.items():
-        for ref in refs:
+    for qa_id, qa in qa_entries().items():
+        for ref in qa.sources:
             assert resolve_source(ruleset, ref) is not None, (qa_id, ref)
 
 
@@ -286,8 +285,8 @@ def test_every_passage_the_answers_quote_is_verbatim_from_the_documents(locale: 
     sources = "".join(squash(path.read_text(encoding="utf-8")) for path in SOURCES.glob("*.txt"))
     pattern = r"“([^”]+)”" if locale == "zh-CN" else r"\"([^\"]+)\""
     checked = 0
-    for qa_id in QA_SOURCES:
-        answer = catalog(locale)[f"{QA_PREFIX}{qa_id}.answer"]
+    for qa_id, qa in qa_entries().items():
+        answer = qa.text(locale).answer
         for passage in re.findall(pattern, answer):
             if len(passage) >= 12 and re.search(r"[\u4e00-\u9fff]", passage):
                 assert squash(passage) in sources, (qa_id, passage)
@@ -298,9 +297,8 @@ def test_every_passage_the_answers_quote_is_verbatim_from_the_documents(locale: 
 def test_curated_synonyms_name_existing_clauses_or_rules() -> None:
     ruleset = default_ruleset()
     known = {r.rule_id for r in ruleset.rules} | {r.clause_id for r in ruleset.rules}
-    for locale in LOCALES:
-        ids = {key.removeprefix(SYNONYM_PREFIX) for key in catalog(locale) if key.startswith(SYNONYM_PREFIX)}
-        assert ids and ids <= known, sorted(ids - known)
+    ids = set(synonyms())
+    assert len(ids) >= 100 and ids <= known, sorted(ids - known)
 
 
 # --------------------------------------------------------------------------- CLI

@@ -1,6 +1,6 @@
 """The staff FAQ search: a pure, synchronous search over every rule record and the curated Q&A.
 
-    >>> from rules.faq import search_faq, faq_json
+    >>> from faq import search_faq, faq_json
     >>> search_faq("算力券", limit=1)[0].entry.clause_id
     'CQ2025-8'
     >>> faq_json("compute voucher", 3, "en")["results"][0]["clause_id"]
@@ -10,15 +10,16 @@
 ``{"results": [{"clause_id", "title", "score", "citation": {"document", "article", "quote"}}]}`` —
 with additive fields per result (rule id, kind, summary, amount, benefit, beneficiary, level,
 window, in force today, responsible unit; for Q&A the answer and every cited text). How
-matching works is described in ``rules.faq_index``.
+matching works is described in :mod:`faq.index`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from faq.curation import qa_entries
+from faq.index import FaqEntry, FaqHit, Source, index_for
 from locales import normalize_locale, t
-from rules.faq_index import FaqEntry, FaqHit, Source, index_for, qa_text
 from rules.loader import Ruleset, default_ruleset
 from rules.report import citation, json_number, window_dict
 from rules.schema import Rule
@@ -89,17 +90,17 @@ def _clause_json(ruleset: Ruleset, rule: Rule, score: float, locale: str, today:
 
 
 def _qa_json(entry: FaqEntry, score: float, locale: str) -> dict:
-    qa_id = entry.qa_id or ""
+    text = qa_entries()[entry.qa_id or ""].text(locale)
     primary = entry.sources[0]
     return {
         "clause_id": primary.clause_id,
-        "title": str(qa_text(locale, qa_id, "question") or ""),
+        "title": text.question,
         "score": json_number(score),
         "citation": {"document": primary.document, "article": primary.article, "quote": primary.quote},
         # additive fields
         "rule_id": entry.entry_id,
         "kind": "qa",
-        "summary": str(qa_text(locale, qa_id, "summary") or ""),
+        "summary": text.summary,
         "max_award_cny": None,
         "award_basis": None,
         "benefit": None,
@@ -111,7 +112,7 @@ def _qa_json(entry: FaqEntry, score: float, locale: str) -> dict:
         "in_force": None,
         "window_status": None,
         "responsible_unit": None,
-        "answer": str(qa_text(locale, qa_id, "answer") or ""),
+        "answer": text.answer,
         "citations": [_source_json(source) for source in entry.sources],
     }
 

@@ -4,7 +4,7 @@ Each entry carries searchable fields in four weight classes — ``key`` (titles,
 questions and keywords), ``label`` (article, document number and key, responsible unit),
 ``summary`` (summaries, document titles) and ``text`` (verbatim quotes, Q&A summaries and
 answers) — in both locales.
-Curated synonyms come from ``locales/<lang>/faq.yaml``: ``faq.synonyms.<clause or rule id>``.
+Curated synonyms and Q&A come from ``faq/data`` (:mod:`faq.curation`).
 
 A query is normalised (NFKC, lower case, no punctuation) and split into terms: Chinese runs
 (split at question words such as 怎么 / 如何, since Chinese has no spaces) are matched against
@@ -26,27 +26,10 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from locales import LOCALES, catalog
+from faq.curation import QaEntry, qa_entries, synonyms
 from locales.text import normalize_text
 from rules.loader import Ruleset
 from rules.schema import Rule, Window
-
-SYNONYM_PREFIX = "faq.synonyms."
-QA_PREFIX = "faq.qa."
-
-#: What each curated Q&A entry cites, first = the result's ``clause_id`` / ``citation``:
-#: a rule id, or ``<document key>/<provision label>`` (``Document.provisions``).
-QA_SOURCES: dict[str, tuple[str, ...]] = {
-    "stacking": ("YZ2025/就高不重复", "CQ2025/实施期限与叠加原则", "YZ2021/三、附则 1"),
-    "in_force": ("CQ2025/实施期限与叠加原则", "YZ2025/施行与申报", "YZ2021/三、附则 4", "CQ2022-1"),
-    "administrators": ("YZ2025/施行与申报", "YZ2021/三、附则 3", "CQ2022-3.1"),
-    "how_to_apply": ("YZ2025/施行与申报",),
-    "loans": ("CQ2025-9#enterprise-loan", "YZ2021-9"),
-    "first_time": ("CQ2025-7#headcount-10000",),
-    "possible": ("YZ2025/施行与申报",),
-    "amounts": ("CQ2025-8",),
-    "scope": ("YZ2021/一、适用范围 1", "YZ2021/一、适用范围 2"),
-}
 
 FieldClass = Literal["key", "label", "summary", "text"]
 FIELD_WEIGHTS: dict[FieldClass, float] = {"key": 1.0, "label": 0.85, "summary": 0.85, "text": 0.75}
@@ -145,22 +128,8 @@ class FaqEntry:
         return (0 if in_force else 1, 1 if task else 0)
 
 
-def curated_synonyms() -> dict[str, list[str]]:
-    """``faq.synonyms.<id>`` of every locale, merged: clause or rule id → search terms."""
-    merged: dict[str, list[str]] = {}
-    for locale in LOCALES:
-        for key, value in catalog(locale).items():
-            if key.startswith(SYNONYM_PREFIX) and isinstance(value, list):
-                merged.setdefault(key.removeprefix(SYNONYM_PREFIX), []).extend(str(v) for v in value)
-    return merged
-
-
-def qa_text(locale: str, qa_id: str, part: str) -> str | list[str] | None:
-    return catalog(locale).get(f"{QA_PREFIX}{qa_id}.{part}")
-
-
 def resolve_source(ruleset: Ruleset, ref: str) -> Source | None:
-    """A ``QA_SOURCES`` reference as a citation; ``None`` if the data no longer has it."""
+    """A Q&A ``sources`` reference as a citation; ``None`` if the data no longer has it."""
     if "/" in ref:
         key, label = ref.split("/", 1)
         document = ruleset.documents.get(key)
@@ -174,13 +143,13 @@ def resolve_source(ruleset: Ruleset, ref: str) -> Source | None:
     return Source(rule.clause_id, ruleset.document_of(rule).number, rule.article, rule.quote)
 
 
-def _rule_fields(ruleset: Ruleset, rule: Rule, synonyms: dict[str, list[str]]) -> list[tuple[FieldClass, str]]:
+def _rule_fields(ruleset: Ruleset, rule: Rule, curated: dict[str, tuple[str, ...]]) -> list[tuple[FieldClass, str]]:
     document = ruleset.document_of(rule)
     # a key naming a rule is that rule's; a clause id that is no rule's id covers all its rules
-    curated = synonyms.get(rule.rule_id, []) + (
-        synonyms.get(rule.clause_id, []) if rule.clause_id not in ruleset.by_id else [])
+    terms = curated.get(rule.rule_id, ()) + (
+        curated.get(rule.clause_id, ()) if rule.clause_id not in ruleset.by_id else ())
     fields: list[tuple[FieldClass, str]] = [("key", rule.title.zh), ("key", rule.title.en)]
-    fields += [("key", term) for term in [*rule.synonyms, *curated]]
+    fields += [("key", term) for term in terms]
     fields += [("label", rule.article), ("label", document.number), ("label", document.key),
                ("label", rule.responsible_unit or "")]
     fields += [("summary", rule.summary.zh), ("summary", rule.summary.en),
@@ -189,14 +158,12 @@ def _rule_fields(ruleset: Ruleset, rule: Rule, synonyms: dict[str, list[str]]) -
     return fields
 
 
-def _qa_fields(qa_id: str, sources: Sequence[Source]) -> list[tuple[FieldClass, str]]:
+def _qa_fields(qa: QaEntry, sources: Sequence[Source]) -> list[tuple[FieldClass, str]]:
     fields: list[tuple[FieldClass, str]] = []
-    for locale in LOCALES:
-        fields.append(("key", str(qa_text(locale, qa_id, "question") or "")))
-        keywords = qa_text(locale, qa_id, "keywords") or []
-        fields += [("key", str(word)) for word in keywords]
-        fields.append(("text", str(qa_text(locale, qa_id, "summary") or "")))
-        fields.append(("text", str(qa_text(locale, qa_id, "answer") or "")))
+    for text in (qa.zh, qa.en):
+        fields.append(("key", text.question))
+        fields += [("key", word) for word in text.keywords]
+        fields += [("text", text.summary), ("text", text.answer)]
     for source in sources:
         fields += [("label", source.document), ("label", source.article), ("text", source.quote)]
     return fields
@@ -204,18 +171,18 @@ def _qa_fields(qa_id: str, sources: Sequence[Source]) -> list[tuple[FieldClass, 
 
 def build_entries(ruleset: Ruleset) -> list[FaqEntry]:
     """Every rule (of all four documents, whoever benefits), then every curated Q&A entry."""
-    synonyms = curated_synonyms()
+    curated = synonyms()
     entries = [
         FaqEntry(i, "clause", rule.rule_id, rule.clause_id, rule, None, (),
-                 tuple(_rule_fields(ruleset, rule, synonyms)), ruleset.window_of(rule))
+                 tuple(_rule_fields(ruleset, rule, curated)), ruleset.window_of(rule))
         for i, rule in enumerate(ruleset.rules)
     ]
-    for qa_id, refs in QA_SOURCES.items():
-        sources = tuple(s for s in (resolve_source(ruleset, ref) for ref in refs) if s is not None)
-        if not sources or qa_text("zh-CN", qa_id, "question") is None:
+    for qa_id, qa in qa_entries().items():
+        sources = tuple(s for s in (resolve_source(ruleset, ref) for ref in qa.sources) if s is not None)
+        if not sources:
             continue
         entries.append(FaqEntry(len(entries), "qa", f"qa:{qa_id}", sources[0].clause_id, None, qa_id,
-                                sources, tuple(_qa_fields(qa_id, sources))))
+                                sources, tuple(_qa_fields(qa, sources))))
     return entries
 
 
