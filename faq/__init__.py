@@ -4,6 +4,6 @@
 ``faq.curation`` loads what people curate (synonyms, Q&A, suggested topics) from ``faq/data``.
 """
 
-from faq.search import MAX_LIMIT, FaqHit, faq_json, hit_json, max_award_cny, search_faq
+from faq.search import MAX_LIMIT, FaqHit, faq_json, hit_json, max_award_cny, search_faq, suggestions
 
-__all__ = ["FaqHit", "MAX_LIMIT", "faq_json", "hit_json", "max_award_cny", "search_faq"]
+__all__ = ["FaqHit", "MAX_LIMIT", "faq_json", "hit_json", "max_award_cny", "search_faq", "suggestions"]

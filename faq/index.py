@@ -43,7 +43,9 @@ WORD_RATIO_CUTOFF = 80.0  # typo tolerance of a word
 WORD_PARTIAL_CUTOFF = 90.0  # partial words: "harmony" in "openharmony"
 MIN_INFIX_CHARS = 5  # a word found inside another (not at its start) must be at least this long
 MATCHED = 60.0  # a term "matches" an entry at this score (for the terms' rarity)
+KNOWN = 75.0  # a term no entry matches this well is a topic the texts do not cover
 MIN_SCORE = 40.0  # results below this are noise: one weak term of several
+CLOSEST_MIN_SCORE = 30.0  # an unanswered query's closest entries, offered as suggestions
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: A Chinese run with the digits around it ("5000人"), but not the digits of a word ("cq2022还").
@@ -52,6 +54,8 @@ _WORD = re.compile(rf"[^\W_{_CJK}]+(?:&[^\W_{_CJK}]+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PUNCTUATION = re.compile(r"[^\w\s&]|_|(?<![^\W_])&|&(?![^\W_])")
 _SPACES = re.compile(r"\s+")
+#: Markup in a query is not what anyone asks about: tags, character references, script URLs.
+_MARKUP = re.compile(r"<[^>]*>|&#?\w+;|\b(?:javascript|vbscript):", re.IGNORECASE)
 #: Characters commonly typed for another: 算力劵 → 算力券.
 _CONFUSABLES = str.maketrans({"劵": "券"})
 #: Question words and particles that carry no topic; Chinese queries are split at them.
@@ -64,7 +68,8 @@ _EN_STOPWORDS = frozenset({
     "with", "by", "at", "from", "as", "it", "its", "this", "that", "these", "those", "what", "which",
     "who", "whom", "whose", "how", "when", "where", "why", "do", "does", "did", "can", "could", "should",
     "would", "will", "may", "i", "we", "our", "my", "me", "you", "your", "there", "any", "about", "get",
-    "much", "many", "if", "so", "than", "then", "into",
+    "much", "many", "if", "so", "than", "then", "into", "mean", "means", "meaning", "please", "tell", "know",
+    "need", "want", "have", "has", "some", "us", "they", "them", "not", "no",
 })
 
 
@@ -86,7 +91,8 @@ def query_terms(normalized: str) -> tuple[list[str], list[str]]:
     for run in _CJK_TERM.findall(normalized):
         chinese.extend(piece for piece in _ZH_FILLERS.split(run) if piece)
     rest = _CJK_TERM.sub(" ", normalized)
-    words = [word for word in _WORD.findall(rest) if word not in _EN_STOPWORDS]
+    # a number alone names no topic (it may still be part of a clause id, matched whole)
+    words = [word for word in _WORD.findall(rest) if word not in _EN_STOPWORDS and not word.isdigit()]
     return list(dict.fromkeys(chinese))[:MAX_TERMS], list(dict.fromkeys(words))[:MAX_TERMS]
 
 
@@ -271,7 +277,9 @@ class FaqIndex:
         if len(word) > 3 and not word.isdigit():
             for _, raw, index in process.extract(word, self._words, scorer=fuzz.ratio,
                                                  score_cutoff=WORD_RATIO_CUTOFF, limit=None):
-                if not self._words[index].isdigit():
+                other = self._words[index]
+                # a typo keeps the first letter and a word's length: "refund" is not "fund", "visa" not "via"
+                if not other.isdigit() and other[0] == word[0] and len(other) > 3:
                     scored[index] = max(scored.get(index, 0.0), raw)
             for other, raw, index in process.extract(word, self._words, scorer=fuzz.partial_ratio,
                                                      score_cutoff=WORD_PARTIAL_CUTOFF, limit=None):
@@ -279,7 +287,7 @@ class FaqIndex:
                     if not other.startswith(word[:3]) and len(word) < MIN_INFIX_CHARS:
                         continue  # "rent" is not "current"
                     raw *= 0.85 + 0.15 * len(word) / len(other)
-                elif len(other) >= 4 and not other.isdigit():  # a shorter word inside the query word
+                elif len(other) >= 4 and not other.isdigit() and word.startswith(other):  # "patents" → "patent"
                     raw *= len(other) / len(word)
                 else:
                     continue
@@ -291,14 +299,30 @@ class FaqIndex:
     # -- a query -------------------------------------------------------------------
 
     def search(self, query: str, as_of: dt.date | None = None) -> list[FaqHit]:
-        """Every entry matching ``query``, best first.
+        """Every entry answering ``query``, best first; ``[]`` when the query names a topic no text covers.
 
         Equal scores: entries in force on ``as_of`` (default today) before the others, support
         before government tasks, then the one with more matching fields, then index order.
         """
-        normalized = normalize_query(query[:MAX_QUERY_CHARS])
+        hits, answered = self._scored(query, as_of)
+        return [hit for hit in hits if hit.score >= MIN_SCORE] if answered else []
+
+    def closest(self, query: str, limit: int, as_of: dt.date | None = None) -> list[FaqHit]:
+        """The entries nearest to a query ``search`` does not answer: suggestions, not answers."""
+        hits, _ = self._scored(query, as_of)
+        return [hit for hit in hits if hit.score >= CLOSEST_MIN_SCORE][:limit]
+
+    def _scored(self, query: str, as_of: dt.date | None) -> tuple[list[FaqHit], bool]:
+        """Every entry any term touches, best first, and whether the query is answered.
+
+        It is answered when it names an entry exactly (a clause or rule id), or when it has terms and
+        each of them (of two characters or more) matches some entry well (``KNOWN``): a query with a word no text knows — "ISO",
+        "xyzzy", "餐饮" — asks about something the policies do not cover, however well its other
+        words match. Numbers and markup alone are no terms.
+        """
+        normalized = normalize_query(_MARKUP.sub(" ", query[:MAX_QUERY_CHARS]))
         if not normalized:
-            return []
+            return [], False
         chinese, words = query_terms(normalized)
         per_term: list[dict[int, float]] = []
         evidence: dict[int, float] = {}
@@ -310,14 +334,18 @@ class FaqIndex:
             best = {}
             self._word_term(word, best, evidence)
             per_term.append(best)
-        scores = _combine(per_term, len(self.entries))
+        scores = _combine(per_term, len(self.entries)) if per_term else {}
+        known = [max(term.values(), default=0.0) >= KNOWN for term in per_term]
+        topics = [is_known for term, is_known in zip([*chinese, *words], known, strict=True) if len(term) > 1]
+        answered = any(known) and all(topics)  # one character ("年", "件") is too short to name a topic
         for position in self._identifiers.get(normalized, ()):
             scores[position] = 100.0
+            answered = True
         matches = [FaqHit(self.entries[p], round(min(s, 100.0), 1), evidence.get(p, 0.0))
-                   for p, s in scores.items() if s >= MIN_SCORE]
+                   for p, s in scores.items()]
         day = as_of or dt.date.today()
         matches.sort(key=lambda m: (-m.score, m.entry.tie_rank(day), -m.evidence, m.entry.position))
-        return matches
+        return matches, answered
 
 
 def _record(best: dict[int, float], evidence: dict[int, float], owners: Iterable[int], score: float) -> None:

@@ -104,6 +104,14 @@ async def test_faq_endpoint_is_exactly_faq_json(client: httpx.AsyncClient, param
     assert response.json() == faq_json(query, limit, locale)
 
 
+@pytest.mark.parametrize("query", ["1", "<script>alert(1)</script>", "xyzzy 无关", "how much for ISO certification"])
+async def test_faq_endpoint_answers_an_unrelated_query_with_no_results_only_suggestions(
+        client: httpx.AsyncClient, query: str) -> None:
+    data = (await client.get("/api/faq", params={"q": query, "limit": 10})).json()
+    assert data["results"] == [] and data["suggestions"]
+    assert all(set(s) == {"query", "title"} for s in data["suggestions"])
+
+
 async def test_faq_rejects_bad_limits(client: httpx.AsyncClient) -> None:
     for limit in ("0", "-1", "abc", "51"):
         response = await client.get("/api/faq", params={"q": "x", "limit": limit})
