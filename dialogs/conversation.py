@@ -38,10 +38,12 @@ from dialogs.render import (
     noted_text,
     progress_text,
     question_text,
-    result_messages,
     shortlist_text,
     summary_text,
 )
+from dialogs.result_change import change_text, snapshot
+from dialogs.result_text import summary_text as result_summary
+from dialogs.result_view import build_result_view
 from dialogs.state import DialogState, Shortlist
 from dialogs.turn import Expects, Progress, Turn
 from locales import LOCALES, catalog, t
@@ -112,11 +114,11 @@ def _step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     if command is not None:
         return _command(state, command, notice)
     if state.done:
-        return state, _result_turn(state, notice + [t(state.locale, "dialog.after_done")], with_result=False)
+        return state, _result_turn(state, notice + [t(state.locale, "dialog.after_done")], show="none")
     ask = _pending_ask(state) or next_ask(state, _as_of(state))
     if ask is None:
         state.done = True
-        return state, _result_turn(state, notice)
+        return state, _result_turn(state, notice, show="reached")
     if not state.history and not state.skipped:
         found = facts_in_first_message(text, state)
         if found:
@@ -271,7 +273,7 @@ def _command(state: DialogState, command: Command, notice: list[str]) -> tuple[D
         target = command.argument or ("en" if locale != "en" else "zh-CN")
         state.locale = target  # type: ignore[assignment]
         if state.done:
-            return state, _result_turn(state, [t(target, "dialog.language_switched")])
+            return state, _result_turn(state, [t(target, "dialog.language_switched")], show="full")
         return state, _turn_on_screen(state, [t(target, "dialog.language_switched")])
     if command.name == "help":
         return state, _turn_on_screen(state, notice + [t(locale, "dialog.help")], with_result=False)
@@ -280,7 +282,7 @@ def _command(state: DialogState, command: Command, notice: list[str]) -> tuple[D
     if command.name == "result":
         state.done = True
         state.pending = None
-        return state, _result_turn(state, notice)
+        return state, _result_turn(state, notice, show="reached")
     if command.name == "back":
         return _back(state, notice)
     return _change(state, command.argument, notice)
@@ -345,11 +347,12 @@ def _go_to(state: DialogState, key: str, notice: list[str]) -> tuple[DialogState
 
 def _turn_on_screen(state: DialogState, messages: list[str], with_result: bool = True) -> Turn:
     """``messages``, then what is on screen again: the confirmation, the question, or the result."""
+    show = "full" if with_result else "none"
     if state.done:
-        return _result_turn(state, messages, with_result=with_result)
+        return _result_turn(state, messages, show=show)
     ask = _pending_ask(state) or next_ask(state, _as_of(state))
     if ask is None:
-        return _result_turn(state, messages, with_result=with_result)
+        return _result_turn(state, messages, show=show)
     if state.confirm is not None:
         return _confirm_turn(state, ask, messages)
     return _question_turn(state, ask, messages)
@@ -362,7 +365,7 @@ def _advance(state: DialogState, messages: list[str]) -> tuple[DialogState, Turn
     if ask is None:
         state.done = True
         state.pending = None
-        return state, _result_turn(state, messages)
+        return state, _result_turn(state, messages, show="reached")
     state.done = False
     state.pending = ask.key
     if not state.trail or state.trail[-1] != ask.key:  # each question once, where it was last put
@@ -404,8 +407,18 @@ def assessment_for(state: DialogState) -> dict:
     return assessment_json(ruleset, assess(ruleset, facts, _as_of(state)), facts, state.locale)
 
 
-def _result_turn(state: DialogState, messages: list[str], with_result: bool = True) -> Turn:
+def _result_turn(state: DialogState, messages: list[str], show: str) -> Turn:
+    """The result turn. ``show``: ``full`` (the summary), ``none`` (only ``messages``; the result is
+    on screen already) or ``reached`` (after answers: the summary, or what moved since the result
+    last shown, which ``state`` then remembers)."""
     assessment = assessment_for(state)
-    shown = result_messages(assessment, state.locale) if with_result else []
-    return Turn(messages=[*messages, *shown], expects=None, done=True, assessment=assessment, locale=state.locale)
-
+    view = build_result_view(assessment, state.locale)
+    shown: list[str] = []
+    if show == "reached" and state.shown_result is not None:
+        shown = [change_text(state.shown_result, view, state.locale)]
+    elif show in ("full", "reached"):
+        shown = [result_summary(view, state.locale)]
+    if show == "reached":
+        state.shown_result = snapshot(view)
+    return Turn(messages=[*messages, *shown], expects=None, done=True, assessment=assessment, locale=state.locale,
+                result=view)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from dialogs.result_change import ResultSnapshot
 from rules.profile import Profile
 
 SCHEMA_VERSION = 2
@@ -59,6 +60,7 @@ class DialogState(BaseModel):
     progress_total: int | None = None  # the step estimate last shown (it only ever shrinks)
     restart_pending: bool = False  # "restart" awaits its confirmation
     draft: dict[str, list[str]] = Field(default_factory=dict)  # multi-select toggles not yet submitted
+    shown_result: ResultSnapshot | None = None  # the result last shown, so a change answers with what moved
 
     def profile(self) -> Profile:
         """The answers as a validated profile (answers are validated when given, so this holds)."""
