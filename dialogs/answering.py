@@ -148,7 +148,10 @@ def read_answer(state: DialogState, ask: Ask, text: str) -> Reply:
         reply = _read_refinement(state, ask, text)
         if reply is not None:
             return reply
-    return _from_outcome(state, ask, text, parse_for(ask, state, text))
+    outcome = parse_for(ask, state, text)
+    if shortlist is not None and shortlist.keep and isinstance(outcome, Ok) and ask.question.kind == "multi":
+        outcome = Ok(list(dict.fromkeys([*shortlist.keep, *outcome.value])))  # the titles already understood
+    return _from_outcome(state, ask, text, outcome)
 
 
 def _from_outcome(state: DialogState, ask: Ask, text: str, outcome: Outcome) -> Reply:

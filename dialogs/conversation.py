@@ -40,6 +40,7 @@ from dialogs.render import (
     question_text,
     shortlist_text,
     summary_text,
+    yes_no_options,
 )
 from dialogs.result_change import change_text, snapshot
 from dialogs.result_text import summary_text as result_summary
@@ -58,17 +59,21 @@ OFFER_RESULT_AFTER_UNKNOWNS = 3
 def start(locale: str = "zh-CN", as_of: dt.date | None = None) -> tuple[DialogState, Turn]:
     state = DialogState(locale=locale if locale in LOCALES else "zh-CN", as_of=as_of)
     state, turn = _advance(state, [t(state.locale, "dialog.welcome")])
+    return state, _finish(state, turn)
+
+
+def _finish(state: DialogState, turn: Turn) -> Turn:
+    """Every turn carries its number and the answers so far (CONTRACT §6)."""
     turn.turn = state.turn
-    return state, turn
+    turn.answers = answers_for_contract(state)
+    return turn
 
 
 def current_turn(state: DialogState) -> Turn:
     """The turn on screen again (after a page reload or a bot restart), without changing anything."""
     state = state.model_copy(deep=True)
     notice = [t(state.locale, state.notice)] if state.notice else []
-    turn = _turn_on_screen(state, notice)
-    turn.turn = state.turn
-    return turn
+    return _finish(state, _turn_on_screen(state, notice))
 
 
 def step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
@@ -76,8 +81,7 @@ def step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     state = state.model_copy(deep=True)
     state.turn += 1
     state, turn = _step(state, (text or "").strip())
-    turn.turn = state.turn
-    return state, turn
+    return state, _finish(state, turn)
 
 
 def answers_for_contract(state: DialogState) -> dict[str, Any]:
@@ -268,7 +272,8 @@ def _command(state: DialogState, command: Command, notice: list[str]) -> tuple[D
     if command.name == "restart":
         state.restart_pending = True
         return state, Turn(messages=[*notice, t(locale, "dialog.restart_confirm")],
-                           expects=Expects(field="restart", kind="confirm", value=True), locale=locale)
+                           expects=Expects(field="restart", kind="confirm", value=True, options=yes_no_options(locale)),
+                           locale=locale)
     if command.name == "language":
         target = command.argument or ("en" if locale != "en" else "zh-CN")
         state.locale = target  # type: ignore[assignment]
@@ -395,7 +400,8 @@ def _confirm_turn(state: DialogState, ask: Ask, messages: list[str]) -> Turn:
     assert pending is not None
     field = ask.key if ask.question.scope == "event" else ask.question.field
     return Turn(messages=[*messages, confirm_text(state, pending)],
-                expects=Expects(field=field, kind="confirm", value=pending.value), done=False, locale=state.locale)
+                expects=Expects(field=field, kind="confirm", value=pending.value, options=yes_no_options(state.locale)),
+                done=False, locale=state.locale)
 
 
 def assessment_for(state: DialogState) -> dict:

@@ -46,11 +46,15 @@ def expects_for(ask: Ask, state: DialogState) -> Expects:
     options = [Option(id=o, label=option_label(question, o, state.locale))
                for o in options_for(question, state.answers, state.as_of)]
     if question.kind == "bool":
-        options = [Option(id="yes", label=t(state.locale, "common.answer_yes")),
-                   Option(id="no", label=t(state.locale, "common.answer_no"))]
+        options = yes_no_options(state.locale)
     if state.shortlist is not None and state.shortlist.key == ask.key:  # only what the shortlist offers
         options = [Option(id=str(item), label=_item_label(ask, item, state)) for item in state.shortlist.items]
     return Expects(field=field, kind=question.kind, options=options)
+
+
+def yes_no_options(locale: str) -> list[Option]:
+    """The two buttons of a yes/no question or a confirmation."""
+    return [Option(id="yes", label=t(locale, "common.answer_yes")), Option(id="no", label=t(locale, "common.answer_no"))]
 
 
 def question_text(ask: Ask, state: DialogState, assessment=None) -> str:

@@ -34,4 +34,5 @@ class Turn(BaseModel):
     progress: Progress | None = None
     locale: Literal["zh-CN", "en"] = "zh-CN"
     turn: int = 1  # the turn's number (CONTRACT §6): a send answering an earlier turn is not applied again
+    answers: dict[str, Any] = Field(default_factory=dict)  # the facts so far as a CONTRACT §4 profile
     result: ResultView | None = None  # the assessment grouped for display (every channel shows these sections)

@@ -89,7 +89,7 @@ def question_keyboard(expects: Expects, locale: str, selected: frozenset[int] = 
     """Buttons for a question: its options (toggles for multi), then Done (multi) and Skip."""
     tag = question_tag(expects)
     option_buttons: list[InlineKeyboardButton] = []
-    if expects.kind in ("choice", "bool", "multi") and len(expects.options) <= MAX_OPTION_BUTTONS:
+    if expects.kind in ("choice", "bool", "multi", "confirm") and len(expects.options) <= MAX_OPTION_BUTTONS:
         action = Action.TOGGLE if expects.kind == "multi" else Action.ANSWER
         for index, option in enumerate(expects.options):
             label = SELECTED_MARK + option.label if index in selected else option.label

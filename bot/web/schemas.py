@@ -50,6 +50,9 @@ class TurnOut(BaseModel):
     done: bool
     assessment: dict[str, Any] | None
     turn: int = Field(description="the turn's number (1, 2, …); send it back with the answer")
+    answers: dict[str, Any] = Field(default_factory=dict, description=(
+        "the facts collected so far as a CONTRACT §4 profile: a skipped fact is null, a figure known "
+        "only as a range (\"2000多万\") an object {low, high, low_inclusive, high_inclusive, wording, anchor}"))
     progress: Progress | None = None
     locale: Literal["zh-CN", "en"] = "zh-CN"
     result_messages_from: int | None = Field(
