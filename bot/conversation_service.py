@@ -12,7 +12,7 @@ import logging
 
 from bot.store import AssessmentRecord, Store
 from bot.store.base import key_for_log
-from dialogs.conversation import current_turn, start, step
+from dialogs.conversation import current_turn, restart, start, step
 from dialogs.state import DialogState, load_state
 from dialogs.turn import Turn
 
@@ -71,6 +71,19 @@ class ConversationService:
         _, (turn, finished) = await self.store.update(key, apply)
         if finished is not None:
             await self._record(key, finished, turn, channel)
+        return turn
+
+    async def restart(self, key: str, locale: str | None = None) -> Turn:
+        """Start over after the user confirmed it in the channel (every answer cleared)."""
+        def apply(old: str | None) -> tuple[str, Turn]:
+            state = load_state(old)
+            if state is None:
+                state, turn = start(locale or self.default_locale)
+            else:
+                state, turn = restart(state)
+            return state.to_json(), turn
+
+        _, turn = await self.store.update(key, apply)
         return turn
 
     async def current(self, key: str) -> Turn | None:

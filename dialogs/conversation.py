@@ -63,9 +63,11 @@ def start(locale: str = "zh-CN", as_of: dt.date | None = None) -> tuple[DialogSt
 
 
 def _finish(state: DialogState, turn: Turn) -> Turn:
-    """Every turn carries its number and the answers so far (CONTRACT §6)."""
+    """Every turn carries its number and the answers so far (CONTRACT §6); its messages are kept, so
+    a reload or a retried send shows exactly what was answered (the echo included)."""
     turn.turn = state.turn
     turn.answers = answers_for_contract(state)
+    state.shown_messages = list(turn.messages)
     return turn
 
 
@@ -73,7 +75,10 @@ def current_turn(state: DialogState) -> Turn:
     """The turn on screen again (after a page reload or a bot restart), without changing anything."""
     state = state.model_copy(deep=True)
     notice = [t(state.locale, state.notice)] if state.notice else []
-    return _finish(state, _turn_on_screen(state, notice))
+    turn = _turn_on_screen(state, notice)
+    if state.shown_messages and not notice:
+        turn.messages = list(state.shown_messages)  # exactly what was last shown
+    return _finish(state, turn)
 
 
 def step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
@@ -81,6 +86,14 @@ def step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     state = state.model_copy(deep=True)
     state.turn += 1
     state, turn = _step(state, (text or "").strip())
+    return state, _finish(state, turn)
+
+
+def restart(state: DialogState) -> tuple[DialogState, Turn]:
+    """Start over at once: for a channel whose own confirmation the user has already pressed."""
+    state = state.model_copy(deep=True)
+    state.turn += 1
+    state, turn = _restart(state)
     return state, _finish(state, turn)
 
 

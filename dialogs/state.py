@@ -59,6 +59,7 @@ class DialogState(BaseModel):
     unknown_streak: int = 0  # "don't know" answers in a row (three: offer the result now)
     progress_total: int | None = None  # the step estimate last shown (it only ever shrinks)
     restart_pending: bool = False  # "restart" awaits its confirmation
+    shown_messages: list[str] = Field(default_factory=list)  # the last turn's messages, for a reload or a retry
     draft: dict[str, list[str]] = Field(default_factory=dict)  # multi-select toggles not yet submitted
     shown_result: ResultSnapshot | None = None  # the result last shown, so a change answers with what moved
 

@@ -133,7 +133,7 @@ class CallbackHandlers:
         if turn is None:
             turn = await self.service.start(key, user_locale(update))
         elif query.data == "finished:restart":
-            turn = await self.service.reply(key, "restart", channel=CHANNEL)
+            turn = await self.service.restart(key)  # this button is the confirmation
         await send_turn(context.bot, _chat_id(update), turn, chat_data(context))
 
     async def unknown(self, update: Update, context: Context) -> None:

@@ -73,8 +73,9 @@ async def answer_until_result(user: EmulatorUser, question: BotMessage, locale: 
         labels = button_texts(question)
         if not labels:
             return await collect_until_quiet(user, question)
-        if no in labels and yes in labels:
-            await user.press_button(question, text=no)
+        if no in labels and yes in labels:  # a yes/no question says no; a reading to confirm, yes
+            confirming = "确认" in question.plain_text or "confirm" in question.plain_text.lower()
+            await user.press_button(question, text=yes if confirming else no)
         elif done in labels:
             await user.press_button(question, text=done)
         elif labels != [skip]:

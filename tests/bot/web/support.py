@@ -40,7 +40,7 @@ EXPECTED_TOTAL_ZH = "1,602 万元"  # 1000 + 300 + 200 + 50 + 38 + 10 + 4 (万�
 
 SKIP = "跳过"
 CONTRACT_TURN_KEYS = {"session_id", "messages", "expects", "done", "assessment"}
-EXPECTS_KINDS = {"amount", "integer", "choice", "multi", "bool", "text"}
+EXPECTS_KINDS = {"amount", "integer", "choice", "multi", "bool", "text", "confirm"}
 
 
 def answer_for(expects: dict[str, Any]) -> str:
@@ -64,7 +64,7 @@ def check_turn_shape(turn: dict[str, Any]) -> None:
         assert isinstance(turn["assessment"], dict)
     else:
         expects = turn["expects"]
-        assert set(expects) == {"field", "kind", "options"}
+        assert {"field", "kind", "options"} <= set(expects) <= {"field", "kind", "options", "value"}
         assert isinstance(expects["field"], str) and expects["field"]
         assert expects["kind"] in EXPECTS_KINDS
         for option in expects["options"]:
