@@ -14,6 +14,7 @@ from rules.engine import Assessment, Match, assess
 from rules.explain import fact_label, match_reasons, near_miss_text
 from rules.loader import Ruleset, default_ruleset
 from rules.profile import Profile
+from rules.ranges import FigureRange
 from rules.schema import Rule, Tier
 
 
@@ -103,7 +104,8 @@ def assessment_json(ruleset: Ruleset, assessment: Assessment, facts: dict, local
                 "kind": n.kind,
                 "fact": n.fact,
                 "needed": json_number(n.needed) if isinstance(n.needed, float) else n.needed,
-                "current": json_number(n.current) if isinstance(n.current, float) else n.current,
+                "current": json_number(n.current) if isinstance(n.current, float) else
+                n.current.model_dump() if isinstance(n.current, FigureRange) else n.current,
                 "gap": json_number(n.gap),
                 "max_award_cny": json_number(n.max_award_cny),
                 "event_index": n.event_index,

@@ -87,7 +87,7 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
 
 
 def test_chat_runs_a_conversation_from_stdin() -> None:
-    answers = "重庆市以外\n"
+    answers = "重庆市以外\n没有\n"  # outside Chongqing: only whether it hosted an event (YZ2025-9, D1)
     done = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--as-of", "2026-11-24"], input=answers,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
