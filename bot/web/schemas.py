@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from dialogs.result_view import ResultView
 from dialogs.turn import Expects, Progress
 
 MAX_MESSAGE_CHARS = 2000
@@ -28,6 +29,9 @@ class UserMessage(BaseModel):
 
     text: MessageText = Field(description="an answer (option ids or labels, several joined by commas), "
                                           "or a command such as 跳过 / skip, 返回 / back, English / 中文")
+    turn: int | None = Field(None, ge=1, le=1_000_000,
+                             description="the number of the turn this answers; a send for a turn the "
+                                         "conversation has already left is not applied again (safe retries)")
 
 
 class Formatted(BaseModel):
@@ -45,12 +49,15 @@ class TurnOut(BaseModel):
     expects: Expects | None
     done: bool
     assessment: dict[str, Any] | None
+    turn: int = Field(description="the turn's number (1, 2, …); send it back with the answer")
     progress: Progress | None = None
     locale: Literal["zh-CN", "en"] = "zh-CN"
     result_messages_from: int | None = Field(
         None, description="index in messages where the text rendering of the assessment starts "
                           "(for clients that show the assessment as cards instead)")
     formatted: Formatted | None = Field(None, description="amounts of the assessment, formatted for the locale")
+    result: ResultView | None = Field(None, description="the assessment grouped into the sections every channel "
+                                                        "shows (awards, possible, non-cash, …), in the locale")
 
 
 class WidgetStrings(BaseModel):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from bot.web.errors import ApiError
+from bot.web.errors import ApiError, error_responses
+from bot.web.rate_limits import limit_client
 
-router = APIRouter(prefix="/api", tags=["faq"])
+router = APIRouter(prefix="/api", tags=["faq"], dependencies=[Depends(limit_client)],
+                   responses=error_responses(422, 429, 503))
 
 MAX_QUERY_CHARS = 200
 MAX_RESULTS = 50
@@ -25,7 +27,7 @@ def faq(
     A plain ``def``: the fuzzy search is CPU work, so FastAPI runs it on its thread pool.
     """
     try:
-        from rules.faq import faq_json
+        from faq import faq_json
     except ImportError:
         raise ApiError(503, "web.errors.faq_unavailable") from None
     return faq_json(q, limit=limit, locale=locale)
