@@ -1,4 +1,4 @@
-"""Median time per call of each answer parser in dialogs.parsing, over realistic answers.
+"""Median time per call of each answer parser in dialogs.parse, over realistic answers.
 
 Run from the repository root: ``python bench/parsing.py [--rounds N]``. Prints one line
 per parser: the median µs per call, over every input of its mix, repeated N rounds.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dialogs.parsing import (  # noqa: E402  (path set up above)
+from dialogs.parse import (  # noqa: E402  (path set up above)
     ChoiceOption,
     parse_amount,
     parse_bool,
@@ -24,7 +24,7 @@ from dialogs.parsing import (  # noqa: E402  (path set up above)
     parse_integer,
     parse_multi,
 )
-from tests.dialogs.test_parsing import CERTIFICATIONS  # noqa: E402  (the options the tests use)
+from tests.dialogs.parse.options import CERTIFICATIONS  # noqa: E402  (the options the tests use)
 
 OPTIONS = CERTIFICATIONS + (
     ChoiceOption("ai_agent_development", ("智能体开发", "AI agent development")),

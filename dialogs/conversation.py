@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from dialogs.commands import Command, parse_command
 from dialogs.flow import EVENTS_MORE, Ask, assess_answers, event_question, needed_facts, next_ask
-from dialogs.parsing import (
+from dialogs.parse import (
     ChoiceOption,
     Invalid,
     Ok,
