@@ -15,17 +15,20 @@ import argparse
 import asyncio
 import json
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store.base import Store
-from bot.store.local_redis import LocalRedisServer
-from bot.store.models import Conversation
-from bot.store.redis import RedisStore
-from bot.store.sqlite import SqliteStore
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.local_redis
+
+from bot.store.base import Store  # noqa: E402
+from bot.store.models import Conversation  # noqa: E402
+from bot.store.redis import RedisStore  # noqa: E402
+from bot.store.sqlite import SqliteStore  # noqa: E402
+from tests.local_redis import LocalRedisServer  # noqa: E402
 
 CONCURRENT_CONVERSATIONS = 32
 

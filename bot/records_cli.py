@@ -3,70 +3,25 @@
 ``awardbot records export [--format csv|json] [--since DATE]`` prints the records (newest first);
 ``awardbot records diff [--limit N]`` reruns every stored profile on today's rules and prints what
 changed against the stored result. The store is the one ``awardbot serve`` uses (settings from
-the environment). The CSV/JSON shapes here are also those of ``GET /api/records``.
+the environment). The CSV/JSON shapes are those of ``GET /api/records`` (:mod:`bot.records_export`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import datetime as dt
-import io
 import json
 import os
 import sys
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from bot.records_export import parse_since, records_csv, records_json_data
 from locales import normalize_locale, t
 
 if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.store import AssessmentRecord
-
-CSV_COLUMNS = (
-    "id", "created_at", "channel", "locale", "conversation_key", "ruleset_version", "as_of",
-    "total_max_award_cny", "eligible_rule_ids", "possible_rule_ids", "profile_json",
-)
-
-
-# --- shared with the web API ------------------------------------------------------------------
-
-
-def parse_since(value: str) -> dt.datetime | None:
-    """``2026-11-01`` (midnight UTC) or an ISO 8601 moment; None when it is neither."""
-    try:
-        if len(value) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC)
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def _rule_ids(record: AssessmentRecord, status: str) -> str:
-    return " ".join(m["rule_id"] for m in record.result.get("matches", []) if m.get("status") == status)
-
-
-def records_json_data(records: Iterable[AssessmentRecord]) -> dict[str, Any]:
-    items = [record.model_dump(mode="json") for record in records]
-    return {"count": len(items), "records": items}
-
-
-def records_csv(records: Iterable[AssessmentRecord]) -> str:
-    """One row per record; the full profile as a JSON cell, the rule ids space-separated."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for record in records:
-        writer.writerow([
-            record.id, record.created_at.isoformat(), record.channel, record.locale, record.conversation_key,
-            record.ruleset_version, record.result.get("as_of", ""), record.result.get("total_max_award_cny", ""),
-            _rule_ids(record, "eligible"), _rule_ids(record, "possible"),
-            json.dumps(record.profile, ensure_ascii=False, sort_keys=True),
-        ])
-    return out.getvalue()
 
 
 # --- diff -------------------------------------------------------------------------------------

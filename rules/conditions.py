@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rules.ranges import FigureRange, compare_figures
 from rules.schema import AllOf, AnyOf, Condition, Leaf, NotOf
 
 EVENT_PREFIX = "event."
@@ -68,6 +69,10 @@ def _bounded_false(leaf: Leaf, facts: Facts, bounds: dict[str, str] | None) -> b
     bound = facts.get(bounds.get(leaf.fact, "")) if bounds else None
     if bound is None or leaf.op not in ("gt", "gte"):
         return False
+    if isinstance(bound, FigureRange):
+        if bound.high is None:
+            return False
+        bound = bound.high
     return bound <= leaf.value if leaf.op == "gt" else bound < leaf.value  # type: ignore[operator]
 
 
@@ -82,7 +87,13 @@ def evaluate_leaf(leaf: Leaf, facts: Facts, event: Facts | None, bounds: dict[st
     value = leaf.value
     if op == "gt_fact":
         other = lookup(value, facts, event)  # type: ignore[arg-type]
-        return None if other is None else actual > other  # type: ignore[operator]
+        if other is None:
+            return None
+        if isinstance(actual, FigureRange) or isinstance(other, FigureRange):
+            return compare_figures(actual, op, other)
+        return actual > other  # type: ignore[operator]
+    if isinstance(actual, FigureRange):
+        return compare_figures(actual, op, value)
     if op == "eq" or op == "is":
         return actual == value
     if op == "ne":
@@ -127,17 +138,23 @@ def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[
 
     def test(facts: Facts, event: Facts | None) -> bool | None:
         actual = get(facts, event)
-        return None if actual is None else compare(actual)
+        if actual is None:
+            return None
+        return compare_figures(actual, op, value) if actual.__class__ is FigureRange else compare(actual)
 
     return test
 
 
 def leaf_missing(leaf: Leaf, facts: Facts, event: Facts | None, event_index: int | None) -> list[str]:
+    """The facts that would settle an unsettled leaf: unknown ones, and ones known only as a range."""
     names = []
-    if lookup(leaf.fact, facts, event) is None:
+    actual = lookup(leaf.fact, facts, event)
+    if actual is None or isinstance(actual, FigureRange):
         names.append(fact_name(leaf.fact, event_index))
-    if leaf.op == "gt_fact" and lookup(leaf.value, facts, event) is None:  # type: ignore[arg-type]
-        names.append(fact_name(leaf.value, event_index))  # type: ignore[arg-type]
+    if leaf.op == "gt_fact":
+        other = lookup(leaf.value, facts, event)  # type: ignore[arg-type]
+        if other is None or isinstance(other, FigureRange):
+            names.append(fact_name(leaf.value, event_index))  # type: ignore[arg-type]
     return names
 
 

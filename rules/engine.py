@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from rules.conditions import Facts, Verdict, compile_leaf, evaluate, leaf_missing
 from rules.formulas import Amount, evaluate_formula, tier_for
 from rules.loader import Ruleset
+from rules.ranges import near_point
 from rules.schema import AllOf, Leaf, Rule, Tiers, Window
 
 STATUS_ORDER = {"eligible": 0, "possible": 1, "not_yet_in_force": 2, "expired": 3}
@@ -274,7 +275,7 @@ def _reachable_gap(info, leaf: Leaf, current: object) -> float | None:
     if info is None or info.near_miss is None or leaf.op not in ("gte", "gt") or current is None:
         return None
     threshold = float(leaf.value)  # type: ignore[arg-type]
-    gap = threshold - float(current) + (1 if leaf.op == "gt" else 0)  # type: ignore[arg-type]
+    gap = threshold - near_point(current) + (1 if leaf.op == "gt" else 0)
     return gap if 0 < gap <= info.near_miss * max(threshold, 1) else None
 
 
@@ -291,7 +292,7 @@ def _near_misses_of_failed(ruleset: Ruleset, rule: Rule, verdict: Verdict, facts
         gap = _reachable_gap(info, leaf, current)
         if gap is None:
             return []
-        bumped = float(current) + gap  # type: ignore[arg-type]
+        bumped = near_point(current) + gap
         if leaf.fact.startswith("event."):  # then event holds the current value
             amount = evaluate_formula(rule.formula, facts, {**event, fact: bumped}, event_index,  # type: ignore[dict-item]
                                       ruleset.fact_bounds)

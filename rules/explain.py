@@ -7,11 +7,12 @@ the formula that set the amount; near misses say what one change would bring.
 from __future__ import annotations
 
 from locales import has, t
-from locales.formatting import format_cny, format_count, format_percent
+from locales.formatting import format_cny, format_count, format_figure, format_percent
 from rules.conditions import Facts, evaluate, lookup
 from rules.engine import Match, NearMiss
 from rules.formulas import eval_expr
 from rules.loader import Ruleset
+from rules.ranges import FigureRange
 from rules.schema import Capped, Fixed, Leaf, Percentage, PerUnit, Sum, Tiers, Unspecified
 
 ID_CATALOGS = {
@@ -43,6 +44,8 @@ def value_label(ruleset: Ruleset, fact: str, value: object, locale: str) -> str:
         return t(locale, f"{catalog}.{value}")
     info = ruleset.facts.get(fact.removeprefix("event."))
     unit = info.unit if info else None
+    if isinstance(value, FigureRange):
+        return format_figure(value, locale, money=unit == "cny")
     if unit == "district" and isinstance(value, str):
         return district_label(value, locale)
     if unit == "cny" and isinstance(value, int | float):
@@ -103,7 +106,11 @@ def formula_reason(ruleset: Ruleset, match: Match, facts: Facts, event: Facts | 
         return t(locale, "reason.tier", lower=money(tier.min), upper=money(tier.max), amount=money(tier.amount))
     if isinstance(formula, Percentage):
         base = eval_expr(formula.base, facts, event, match.event_index, [])
-        params = {"base": money(base), "rate": format_percent(formula.rate), "result": money(amount.value)}
+        if base is None and isinstance(formula.base, str):  # known as a range, and capped throughout it
+            base_text = value_label(ruleset, formula.base, lookup(formula.base, facts, event), locale)
+        else:
+            base_text = money(base)
+        params = {"base": base_text, "rate": format_percent(formula.rate), "result": money(amount.value)}
         if formula.cap is not None:
             return t(locale, "reason.percentage_capped", cap=money(formula.cap), **params)
         return t(locale, "reason.percentage", **params)
@@ -141,7 +148,8 @@ def near_miss_text(ruleset: Ruleset, near: NearMiss, locale: str) -> str:
               if near.max_award_cny is not None else t(locale, "near_miss.amount_unknown"))
     label = fact_label(near.fact, locale)
     if near.kind in ("threshold", "next_tier"):
-        return t(locale, f"near_miss.{near.kind}", label=label, title=title,
+        ranged = "_from_range" if isinstance(near.current, FigureRange) else ""  # no exact gap to name
+        return t(locale, f"near_miss.{near.kind}{ranged}", label=label, title=title,
                  gap=value_label(ruleset, near.fact, near.gap, locale),
                  needed=value_label(ruleset, near.fact, near.needed, locale),
                  amount=format_cny(near.max_award_cny, locale) if near.kind == "next_tier" else amount)

@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from rules.conditions import Facts, fact_name, lookup
+from rules.ranges import FigureRange
 from rules.schema import Capped, Expr, Fixed, Formula, Percentage, PerUnit, Sum, Tier, Tiers, Unspecified
 
 
@@ -32,7 +33,7 @@ def eval_expr(expr: Expr, facts: Facts, event: Facts | None, event_index: int | 
         return float(expr)
     if isinstance(expr, str):
         value = lookup(expr, facts, event)
-        if value is None:
+        if value is None or isinstance(value, FigureRange):  # a range is no single figure to compute with
             missing.append(fact_name(expr, event_index))
             return None
         return float(value)  # type: ignore[arg-type]
@@ -72,6 +73,9 @@ def evaluate_formula(formula: Formula, facts: Facts, event: Facts | None = None,
         return Amount(formula.cap)
     if isinstance(formula, Unspecified):
         return Amount(None)
+    ranged = [name for name in sorted(_inputs(formula)) if isinstance(lookup(name, facts, event), FigureRange)]
+    if ranged:
+        return _ranged_amount(formula, facts, event, event_index, bounds, ranged)
     missing: list[str] = []
     if isinstance(formula, Tiers):
         base = eval_expr(formula.base, facts, event, event_index, missing)
@@ -110,6 +114,68 @@ def _facts_read(formula: Percentage | PerUnit | Sum) -> set[str]:
     for part in formula.parts if isinstance(formula, Sum) else [formula]:
         _expr_facts(getattr(part, "base", None) or getattr(part, "count", None), out)
     return out
+
+
+def _inputs(formula: Formula) -> set[str]:
+    """Every fact a computed formula reads (``event.x`` kept as written)."""
+    if isinstance(formula, Tiers):
+        out: set[str] = set()
+        _expr_facts(formula.base, out)
+        return out
+    return _facts_read(formula)  # type: ignore[arg-type]
+
+
+EPSILON = 0.001  # just inside an open end of a range (amounts are in yuan)
+
+
+def _range_candidates(formula: Formula, figure: FigureRange, facts: Facts, event: Facts | None) -> list[float]:
+    """Where a piecewise formula can take its extremes over a range: its ends (just inside when
+    open), and either side of every breakpoint inside it (tier bounds, the formula's other figures)."""
+    low = figure.low if figure.low_inclusive else figure.low + EPSILON
+    high = HUGE if figure.high is None else figure.high if figure.high_inclusive else figure.high - EPSILON
+    breakpoints = {float(v) for name in _inputs(formula)
+                   if isinstance(v := lookup(name, facts, event), int | float) and not isinstance(v, bool)}
+    if isinstance(formula, Tiers):
+        breakpoints |= {float(t.min) for t in formula.tiers} | {float(t.max) for t in formula.tiers if t.max}
+    inside = [p for b in breakpoints for p in (b - EPSILON, b) if low < p < high]
+    return sorted({low, high, *inside})
+
+
+def _ranged_amount(formula: Formula, facts: Facts, event: Facts | None, event_index: int | None,
+                   bounds: dict[str, str] | None, ranged: list[str]) -> Amount:
+    """The formula over figures known only as ranges: exact when it gives the same everywhere in
+    them (the range lies inside one tier, or past the cap), otherwise its most, with those figures
+    named as missing so that the dialog asks for them."""
+    grids = [_range_candidates(formula, lookup(name, facts, event), facts, event) for name in ranged]  # type: ignore[arg-type]
+    results: list[Amount] = []
+    for combo in itertools.product(*grids):
+        patched_facts, patched_event = dict(facts), dict(event or {})
+        for name, value in zip(ranged, combo, strict=True):
+            if name.startswith("event."):
+                patched_event[name.removeprefix("event.")] = value
+            else:
+                patched_facts[name] = value
+        results.append(evaluate_formula(formula, patched_facts, patched_event if event is not None else None,
+                                        event_index, bounds))
+    names = [fact_name(name, event_index) for name in ranged]
+    unknown = list(dict.fromkeys(m for r in results for m in r.missing))
+    if not any(r.applies for r in results) and not unknown:
+        return Amount(0, applies=False, base=_ranged_base(formula, facts, event))
+    values = [r.value for r in results if r.applies or r.missing]
+    if any(v is None for v in values):
+        return Amount(getattr(formula, "cap", None), list(dict.fromkeys(names + unknown)))
+    top = max(values)  # type: ignore[type-var]
+    if not unknown and all(r.applies for r in results) and min(values) == top:  # type: ignore[type-var]
+        first = results[0]
+        return Amount(top, applies=True, tier=first.tier, base=_ranged_base(formula, facts, event))
+    return Amount(top, list(dict.fromkeys(names + unknown)))
+
+
+def _ranged_base(formula: Formula, facts: Facts, event: Facts | None) -> object:
+    """For a tiers formula on one fact, that fact's value (a range), for reasons and near misses."""
+    if isinstance(formula, Tiers) and isinstance(formula.base, str):
+        return lookup(formula.base, facts, event)
+    return None
 
 
 def _upper_bound(formula: Percentage | PerUnit | Sum, facts: Facts, event: Facts | None, event_index: int | None,

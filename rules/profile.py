@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, field_validator
 from pydantic_core import PydanticCustomError
 
+from rules.ranges import FigureRange
+
 YUZHONG = "渝中区"
 OUTSIDE_CHONGQING = "outside_chongqing"
 
@@ -80,8 +82,10 @@ EVENT_KINDS = ("conference", "competition")
 EVENT_LEVELS = ("national", "municipal", "other")
 PLATFORM_LEVELS = ("national", "municipal", "other")
 
-Amount = Annotated[NonNegativeFloat, Field(allow_inf_nan=False, le=1e13)]
-Count = Annotated[NonNegativeInt, Field(le=10_000_000)]
+#: A figure is exact, or known only as a range (``2000多万``: CONTRACT §6 ``answers``), which the
+#: engine compares three-valued (rules/ranges.py).
+Amount = Annotated[NonNegativeFloat, Field(allow_inf_nan=False, le=1e13)] | FigureRange
+Count = Annotated[NonNegativeInt, Field(le=10_000_000)] | FigureRange
 
 
 class Event(BaseModel):
@@ -187,8 +191,20 @@ class Profile(BaseModel):
         list is known.
         """
         data = self.model_dump(exclude_none=True, exclude={"as_of"})
+        for name in _RANGE_FIELDS:  # keep ranges as FigureRange for the engine's comparisons
+            if isinstance(value := getattr(self, name), FigureRange):
+                data[name] = value
+        if self.events:
+            for index, event in enumerate(self.events):
+                for name in _EVENT_RANGE_FIELDS:
+                    if isinstance(value := getattr(event, name), FigureRange):
+                        data["events"][index][name] = value
         new = data.get("new_certifications")
         held = data.get("certifications")
         if new and held is not None:
             data["certifications"] = list(dict.fromkeys([*held, *new]))
         return data
+
+
+_RANGE_FIELDS = tuple(name for name, info in Profile.model_fields.items() if "FigureRange" in str(info.annotation))
+_EVENT_RANGE_FIELDS = tuple(name for name, info in Event.model_fields.items() if "FigureRange" in str(info.annotation))

@@ -14,6 +14,8 @@ from rules.engine import Assessment, Match, assess
 from rules.explain import fact_label, match_reasons, near_miss_text
 from rules.loader import Ruleset, default_ruleset
 from rules.profile import Profile
+from rules.ranges import FigureRange
+from rules.schema import Rule, Tier
 
 
 def json_number(value: float | None) -> int | float | None:
@@ -25,6 +27,13 @@ def json_number(value: float | None) -> int | float | None:
 def citation(ruleset: Ruleset, match_rule) -> dict[str, str]:
     document = ruleset.document_of(match_rule)
     return {"document": document.number, "article": match_rule.article, "quote": match_rule.quote}
+
+
+def match_citation(ruleset: Ruleset, rule: Rule, tier: Tier | None) -> dict[str, str]:
+    """The citation of a match, plus ``excerpt``: the span of the quote that decides the award —
+    the deciding tier's, else the rule's, else the whole quote."""
+    excerpt = (tier.excerpt if tier is not None else None) or rule.excerpt or rule.quote
+    return {**citation(ruleset, rule), "excerpt": excerpt}
 
 
 def window_dict(ruleset: Ruleset, rule) -> dict[str, str | None]:
@@ -50,7 +59,7 @@ def match_json(ruleset: Ruleset, match: Match, facts: dict, locale: str) -> dict
         "status": match.status,
         "max_award_cny": json_number(match.amount.value),
         "benefit": rule.benefit,
-        "citation": citation(ruleset, rule),
+        "citation": match_citation(ruleset, rule, match.amount.tier),
         "reasons": match_reasons(ruleset, match, facts, locale),
         "missing": list(match.missing),
         # additive fields
@@ -95,7 +104,8 @@ def assessment_json(ruleset: Ruleset, assessment: Assessment, facts: dict, local
                 "kind": n.kind,
                 "fact": n.fact,
                 "needed": json_number(n.needed) if isinstance(n.needed, float) else n.needed,
-                "current": json_number(n.current) if isinstance(n.current, float) else n.current,
+                "current": json_number(n.current) if isinstance(n.current, float) else
+                n.current.model_dump() if isinstance(n.current, FigureRange) else n.current,
                 "gap": json_number(n.gap),
                 "max_award_cny": json_number(n.max_award_cny),
                 "event_index": n.event_index,

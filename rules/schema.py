@@ -127,6 +127,7 @@ class Tier(Strict):
     min: float
     max: float | None = None  # exclusive; None = no upper bound
     amount: float
+    excerpt: str | None = None  # the span of the rule's quote this tier rests on (see Rule.excerpt)
 
 
 class Tiers(Strict):
@@ -167,6 +168,20 @@ Formula = Annotated[
 ]
 
 
+def is_excerpt_of(excerpt: str, quote: str) -> bool:
+    """``excerpt`` is one or more verbatim pieces of ``quote``, in order, joined by "…"."""
+    position = 0
+    for piece in excerpt.split(EXCERPT_GAP):
+        found = quote.find(piece, position) if piece else -1
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+EXCERPT_GAP = "…"
+
+
 # --- records ------------------------------------------------------------------------------
 
 
@@ -175,6 +190,8 @@ class Rule(Strict):
     clause_id: str
     article: str
     quote: str = Field(min_length=4)
+    #: the span of ``quote`` that decides the award: verbatim pieces of it, in order, joined by "…"
+    excerpt: str | None = None
     title: Text
     summary: Text
     beneficiary: Beneficiary
@@ -200,6 +217,10 @@ class Rule(Strict):
             raise ValueError(f"rule_id {self.rule_id!r} must be {self.clause_id!r} or {self.clause_id!r}#…")
         if self.beneficiary == "enterprise" and self.conditions is None:
             raise ValueError("a rule an enterprise can claim needs conditions")
+        tiers = self.formula.tiers if isinstance(self.formula, Tiers) else []
+        for where, excerpt in [("excerpt", self.excerpt), *((f"tier {t.min:g}", t.excerpt) for t in tiers)]:
+            if excerpt is not None and not is_excerpt_of(excerpt, self.quote):
+                raise ValueError(f"{where}: {excerpt!r} is not verbatim pieces of the quote, in order")
         return self
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, open_store
-from bot.store.local_redis import REDIS_SERVER_BINARY, LocalRedisServer
+from tests.local_redis import REDIS_SERVER_BINARY, LocalRedisServer
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.settings import Settings
 from bot.telegram.concurrency import PerChatUpdateProcessor
 from bot.telegram.handlers import register_handlers

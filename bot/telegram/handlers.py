@@ -18,8 +18,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversations import ConversationService
-from bot.telegram.buttons import ButtonHandlers
+from bot.conversation_service import ConversationService
+from bot.telegram.callbacks import CallbackHandlers
 from bot.telegram.errors import on_error
 from bot.telegram.faq_reply import faq_messages, search_faq
 from bot.telegram.keyboards import (
@@ -163,7 +163,7 @@ class ChatHandlers:
 def register_handlers(application: Application, service: ConversationService) -> None:
     """Add every handler of the awardbot Telegram channel (and its error handler) to ``application``."""
     chat = ChatHandlers(service)
-    buttons = ButtonHandlers(service)
+    buttons = CallbackHandlers(service)
     for name in ("start", "restart", "back", "summary", "lang", "faq", "forget", "help"):
         application.add_handler(CommandHandler(name, getattr(chat, name)))
     application.add_handler(CallbackQueryHandler(buttons.question, pattern=rf"^{QUESTION_PREFIX}:"))

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.settings import Settings
 from bot.web.errors import ApiError
 

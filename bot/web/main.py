@@ -20,13 +20,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.settings import Settings
 from bot.store import Store, open_store
+from bot.telegram_runner import run_telegram, stop_telegram_task
 from bot.web.errors import ApiError, install_error_handlers
 from bot.web.routers import faq, pages, records, sessions
 from bot.web.schemas import Health
-from bot.web.telegram_runner import run_telegram, stop_telegram_task
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,8 @@ def test_assess_prints_the_contract_json(tmp_path: Path, capsys) -> None:
     assert result["as_of"] == "2026-11-24"
     tier = next(m for m in result["matches"] if m["rule_id"] == "YZ2025-2.1")
     assert tier["status"] == "eligible" and tier["max_award_cny"] == 5_000_000
-    assert set(tier["citation"]) == {"document", "article", "quote"}
+    assert set(tier["citation"]) == {"document", "article", "quote", "excerpt"}  # excerpt: additive
+    assert tier["citation"]["excerpt"] == "对年营业收入达到 10 亿元（含）—30亿元且保持一定增速的，择优给予最高不超过 500万元的扶持"
     for match in result["matches"]:
         assert {"clause_id", "rule_id", "status", "max_award_cny", "benefit", "citation", "reasons", "missing"} <= set(match)
         assert match["status"] in ("eligible", "possible", "expired", "not_yet_in_force")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.store import open_store
 
 
@@ -57,7 +57,7 @@ async def test_a_finished_conversation_is_recorded_once_and_forget_removes_every
 
 async def test_a_message_for_a_missing_conversation_writes_nothing_when_creation_is_off(
         service: ConversationService) -> None:
-    from bot.conversations import ConversationMissing
+    from bot.conversation_service import ConversationMissing
 
     with pytest.raises(ConversationMissing):
         await service.reply("web:gone", "渝中区", channel="web", create=False)

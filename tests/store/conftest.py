@@ -20,10 +20,10 @@ import pytest
 import redis
 
 from bot.store.base import Store
-from bot.store.local_redis import LocalRedisServer
 from bot.store.models import new_incarnation
 from bot.store.redis import RedisStore
 from bot.store.sqlite import SqliteStore
+from tests.local_redis import LocalRedisServer
 
 
 class Backend(ABC):

@@ -11,10 +11,10 @@ import pytest
 import redis
 
 from bot.store import StoreError
-from bot.store.local_redis import LocalRedisServer
 from bot.store.models import Conversation
 from bot.store.redis import RedisStore
 from bot.store.sqlite import SCHEMA_VERSION, SqliteStore
+from tests.local_redis import LocalRedisServer
 
 
 async def test_sqlite_file_settings_and_schema(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.store import open_store
-from bot.store.local_redis import LocalRedisServer
 from bot.store.redis import RedisStore
 from bot.store.sqlite import SqliteStore
+from tests.local_redis import LocalRedisServer
 
 
 async def test_relative_sqlite_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from bot.records_cli import parse_since, records_csv, records_json_data
+from bot.records_export import parse_since, records_csv, records_json_data
 from bot.web.deps import ServiceDep, require_staff
 
 router = APIRouter(prefix="/api", tags=["staff"], dependencies=[Depends(require_staff)])

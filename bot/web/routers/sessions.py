@@ -1,7 +1,7 @@
 """The chat API (CONTRACT §6): start a session, send a message, read the current turn, forget, report.
 
 A session id is 192 random bits; its conversation lives in the store under ``web:<id>`` and is
-driven only through :class:`bot.conversations.ConversationService`. Logs name session keys,
+driven only through :class:`bot.conversation_service.ConversationService`. Logs name session keys,
 never what the user typed or any figure.
 """
 
@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import HTMLResponse
 
-from bot.conversations import ConversationMissing
+from bot.conversation_service import ConversationMissing
 from bot.web.deps import ServiceDep, SessionIdDep, new_session_id, session_key
 from bot.web.errors import ApiError
 from bot.web.presenting import award_chart, award_text, grouped_matches, total_text, turn_out

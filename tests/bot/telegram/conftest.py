@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.settings import Settings
 from bot.store import Store
 from bot.telegram import build_application, telegram_running

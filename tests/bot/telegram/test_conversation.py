@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.store import Store
 from dialogs.questions import BY_ID
 from dialogs.render import option_label

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.settings import Settings
 from bot.telegram.render import TELEGRAM_MESSAGE_LIMIT, turn_messages
 from dialogs.turn import Expects, Turn

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.store import AssessmentRecord, open_store
 from dialogs.turn import Turn
 

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.conversations import ConversationService
+from bot.conversation_service import ConversationService
 from bot.telegram.keyboards import (
     Action,
     QuestionButton,
@@ -67,7 +67,7 @@ def dialog_answer(button: QuestionButton, expects: Expects, selected: frozenset[
     return SKIP_WORD, t(locale, "telegram.buttons.skip")
 
 
-class ButtonHandlers:
+class CallbackHandlers:
     """Callback-query handlers of one Application, bound to its conversation service."""
 
     def __init__(self, service: ConversationService) -> None:
