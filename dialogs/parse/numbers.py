@@ -21,7 +21,7 @@ from typing import get_args
 
 from dialogs.parse.messages import MAX_INPUT_CHARS, invalid, quoted
 from dialogs.parse.numerals import NotANumberError, NumberTooLargeError
-from dialogs.parse.outcomes import Confirm, Ok, Outcome, RangeWording, Several, Unknown
+from dialogs.parse.outcomes import Approx, Confirm, Ok, Outcome, RangeWording, Several, Unknown
 from dialogs.parse.ranges import Figure, RangeWordingError, approx, read_figures
 from dialogs.parse.words import alternation, answer_word, is_skip_cleaned, word_set, words
 from locales.text import normalize_text
@@ -34,6 +34,7 @@ _YUAN_FLOOR = Decimal(10_000)  # a bare number below this is implausible as yuan
 _EDGE_PUNCTUATION = re.compile(r"^[\s,;:!?。，；：！？、.]+|[\s,;:!?。，；：！？、.]+$")
 _CHINESE_YEAR = re.compile(r"(?:19|20)[0-9]{2}\s*年度?|(?<![0-9])(?:fy|year)\s?(?:19|20)[0-9]{2}(?![0-9])")
 _BREAK = r"[\s,，;；、。:：)）(（]"
+_PLAIN_NUMERAL = re.compile(r"^[0-9.,零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+$")  # nothing around it
 _AFTER_NUMERAL = r"[0-9a-z零〇一二两三四五六七八九十百千万亿多来余几+]"  # a measure word follows a numeral
 
 
@@ -75,7 +76,7 @@ def _parse(text: str, kind: _Kind, default_unit: Decimal) -> Outcome[int]:
         return invalid(f"parsing.{kind.name}.not_understood", text=quoted(text))
     if answer_word(cleaned) in word_set("zero"):
         return Ok(0)
-    core, headcount = _core(cleaned, kind)
+    core, headcount = (cleaned, False) if _PLAIN_NUMERAL.match(cleaned) else _core(cleaned, kind)
     if answer_word(core) in word_set("zero"):
         return Ok(0)
     try:
@@ -113,7 +114,10 @@ def _outcome(figures: list[Figure], text: str, kind: _Kind, default_unit: Decima
     if figure.wording is not None:
         if scale != 1:
             return invalid("parsing.amount.no_unit", text=shown)
-        return approx(figure)
+        reading = approx(figure)
+        if _empty(reading):  # 不到0
+            return invalid(f"parsing.{kind.name}.not_understood", text=shown)
+        return reading
     if kind.whole_only and figure.value != figure.value.to_integral_value():
         return invalid(f"parsing.{kind.name}.not_whole", text=shown)
     value = _whole(figure.value * scale)
@@ -121,7 +125,17 @@ def _outcome(figures: list[Figure], text: str, kind: _Kind, default_unit: Decima
         return Confirm(value, "no_unit")
     if figure.digit_by_digit:
         return Confirm(value, "repeated_digits")
+    if figure.dropped_unit_value is not None:  # 1亿2千: 1.2亿 as people say it; confirm
+        return Confirm(_whole(figure.dropped_unit_value), "no_unit")
     return Ok(value)
+
+
+def _empty(reading: Approx) -> bool:
+    if reading.high is None:
+        return False
+    return reading.high < reading.low or (
+        reading.high == reading.low and not (reading.low_inclusive and reading.high_inclusive)
+    )
 
 
 def _scale(figure: Figure, kind: _Kind, default_unit: Decimal) -> Decimal:

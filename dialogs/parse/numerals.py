@@ -29,7 +29,7 @@ caller decides what that means.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 __all__ = ["Numeral", "NotANumberError", "NumberTooLargeError", "read_numerals"]
@@ -39,7 +39,8 @@ __all__ = ["Numeral", "NotANumberError", "NumberTooLargeError", "read_numerals"]
 _MAGNITUDE_LIMIT = Decimal(10) ** 20
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_TEN = Decimal(10)
+_WAN = Decimal(10) ** 4
+_YI = Decimal(10) ** 8
 
 _CHINESE_DIGITS = {
     **dict.fromkeys("零〇", 0),
@@ -70,6 +71,7 @@ _OLD_TENS = {"廿": "二十", "卅": "三十", "卌": "四十"}
 _WORD_BIG_UNITS = {
     **dict.fromkeys(("k", "thousand", "thousands", "grand"), Decimal(10) ** 3),
     **dict.fromkeys(("w",), Decimal(10) ** 4),
+    **dict.fromkeys(("kw",), Decimal(10) ** 7),  # 5kw: 5 千万, as typed online
     **dict.fromkeys(("m", "mn", "mil", "mio", "mln", "million", "millions"), Decimal(10) ** 6),
     **dict.fromkeys(("b", "bn", "bln", "billion", "billions"), Decimal(10) ** 9),
     **dict.fromkeys(("trillion", "trillions"), Decimal(10) ** 12),
@@ -105,6 +107,7 @@ _TOKEN = re.compile(
     |(?P<yuan>[{_YUAN}])
     |(?P<end>[{_END}])
     |(?P<classifier>个)
+    |(?P<half>半)
     |(?P<word>[a-z]+)
     |(?P<sign>[-−–—负])
     |(?P<space>[\s+]+)
@@ -139,6 +142,7 @@ class Numeral:
     with_unit: bool = False
     digit_by_digit: bool = False
     arabic_only: bool = False
+    dropped_unit_value: Decimal | None = None  # 1亿2千: the value if 万 was left off (1.2亿)
 
 
 def read_numerals(text: str) -> list[Numeral]:
@@ -202,6 +206,7 @@ class _Pending:
     spread: Decimal = _ZERO  # 五六千万: the distance to the range's upper end
     spread_open: bool = False  # the spread still grows with the units that follow (五六 → 五六千)
     ended: bool = False  # 元整: nothing may follow
+    placeholder_zero: bool = False  # 一亿零二千: the 零 says the 千 is meant
     arabic_only: bool = True  # written in Arabic digits alone: 1.2, 1200 (no unit, no word)
     article: bool = False  # "a" / "an", which is one only before hundred / thousand / million
 
@@ -224,7 +229,11 @@ class _Pending:
         if self.last_big is not None and tail >= self.last_big:
             return [Numeral(sign * self.total, with_unit=True), Numeral(tail, arabic_only=self.arabic_only)]
         value = sign * _checked(self.total + tail)
-        return [Numeral(value, spread, self.with_unit, self.digit_by_digit, self.arabic_only)]
+        numeral = Numeral(value, spread, self.with_unit, self.digit_by_digit, self.arabic_only)
+        if self.last_big == _YI and 0 < tail < _WAN and not self.placeholder_zero and self.spoken_digit_after is None:
+            # 1亿2千: as spoken, 1亿2千万; as written, 100,002,000. The reader cannot tell.
+            return [replace(numeral, dropped_unit_value=sign * (self.total + tail * _WAN))]
+        return [numeral]
 
 
 class _NumeralReader:
@@ -297,6 +306,7 @@ class _NumeralReader:
         if digit == 0:
             if pending.value is None and not pending.section and not pending.total:
                 pending.value, pending.seen, pending.digits = _ZERO, True, token  # 零, 零点五
+            pending.placeholder_zero = True
             return  # inside 一千零五 it only holds a place
         self._start_value(Decimal(digit), spoken_digit=True)
         self.pending.digits = token
@@ -339,6 +349,7 @@ class _NumeralReader:
         if pending.value is None:
             # 十二 = 12; 一百十五 = 115 (spoken); 一万零百一十一: a dropped 一
             allowed = unit == 10 and (not pending.section or (pending.last_small or _ZERO) > unit)
+            allowed = allowed or (unit >= 10 and not pending.seen)  # 百万, 千万, 百来万
             if not (allowed or (pending.previous_kind == "digit" and unit >= 10)):
                 raise NotANumberError(token)
             pending.value = _ONE
@@ -415,6 +426,20 @@ class _NumeralReader:
         if self.pending.value is None:
             raise NotANumberError(token)
         return self.pending.previous_kind
+
+    def _on_half(self, token: str) -> str:
+        """半: 半个亿 = 0.5亿, 一个半亿 = 1.5亿, 两万半 = 25000."""
+        pending = self.pending
+        if pending.value is None and not pending.seen:
+            self._start_value(Decimal("0.5"), spoken_digit=False)
+        elif pending.value is not None and pending.previous_kind in ("digit", "number", "classifier"):
+            pending.value += Decimal("0.5")
+        elif pending.value is None and pending.previous_kind == "big" and pending.last_big is not None:
+            pending.total = _checked(pending.total + pending.last_big / 2)
+        else:
+            raise NotANumberError(token)
+        pending.with_unit = True
+        return "classifier"
 
     def _on_end(self, token: str) -> None:
         """整 / 正 after 元 or a unit: the amount is complete (壹佰万元整)."""

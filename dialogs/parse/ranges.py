@@ -50,6 +50,8 @@ _NUMERAL_END = r"[0-9a-z零〇一二两三四五六七八九十百千万亿元�
 _AFTER_WORD_END = r"(?=$|[\s,;，；、。)）(（]|[万亿千百元块])"
 _CLAUSE_BREAK = re.compile(r"[，；;、]|,(?=\s)|(?<=[^0-9]),|,(?=[^0-9])")
 _UNIT_START = re.compile(r"[万亿]|(?<![a-z])(?:k|w|m|mn|mil|mln|million|b|bn|billion|thousand)(?![a-z])")
+_BARE_UNITS = "十百千万亿"
+_PLAIN_NUMERAL = re.compile(r"^[0-9.零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+$")
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _LEADING_DIGITS = re.compile(r"[0-9.,]+\s*|[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖]+")
 
@@ -71,6 +73,7 @@ class Figure:
     upper: Decimal | None = None
     arabic_only: bool = False
     digit_by_digit: bool = False
+    dropped_unit_value: Decimal | None = None  # 1亿2千: as spoken, 1.2亿
 
 
 @functools.cache
@@ -117,11 +120,15 @@ def read_figures(core: str) -> list[Figure]:
 
 
 def _clause_figures(clause: str) -> list[Figure]:
+    if _PLAIN_NUMERAL.match(clause):
+        return [_figure(numeral, None) for numeral in read_numerals(clause)]
     clause = _WORD_HYPHEN.sub(" ", clause)  # twenty-five is one numeral, not a range
     opener, opener_joiner = _opener()
     if opener.match(clause):  # 介于1亿和2亿之间, between 50 and 60 million
         clause = opener_joiner.sub(" to ", opener.sub("", clause, count=1), count=1)
     wording, clause = _take_wordings(clause)
+    if wording is not None and clause and clause[0] in _BARE_UNITS:
+        clause = "1" + clause  # 过亿, 上千万: one of the unit
     if (joined := _joiner().match(clause)) is not None:
         low, high = _read_between(joined.group("left").strip(), joined.group("right").strip())
         if wording not in (None, "about"):
@@ -164,7 +171,9 @@ def _figure(numeral: Numeral, wording: RangeWording | None) -> Figure:
         if wording not in (None, "about"):
             raise RangeWordingError(str(numeral.value))
         return Figure(numeral.value, "between", numeral.value + numeral.spread)
-    return Figure(numeral.value, wording, None, numeral.arabic_only, numeral.digit_by_digit)
+    return Figure(
+        numeral.value, wording, None, numeral.arabic_only, numeral.digit_by_digit, numeral.dropped_unit_value
+    )
 
 
 def _read_between(left: str, right: str) -> tuple[Decimal, Decimal]:

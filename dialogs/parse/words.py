@@ -39,10 +39,10 @@ def word_set(name: str) -> frozenset[str]:
 def alternation(items: Iterable[str]) -> str:
     """A regex alternation of ``items``, longest first; a Latin word only when not inside a longer one."""
     ordered = sorted(set(items), key=len, reverse=True)
-    return "|".join(
-        rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word[:1].isascii() and word[:1].isalpha() else re.escape(word)
-        for word in ordered
-    )
+    latin = [re.escape(word) for word in ordered if word[:1].isascii() and word[:1].isalpha()]
+    other = [re.escape(word) for word in ordered if not (word[:1].isascii() and word[:1].isalpha())]
+    parts = [rf"(?<![a-z])(?:{'|'.join(latin)})(?![a-z])"] if latin else []
+    return "|".join(parts + other)
 
 
 @functools.cache
