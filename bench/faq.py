@@ -1,4 +1,4 @@
-"""Benchmark: the staff FAQ search over the query table of tests/rules/test_faq.py.
+"""Benchmark: the staff FAQ search over the query table of tests/faq/test_faq.py.
 
     python bench/faq.py [--rounds 50]
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rules.faq import search_faq  # noqa: E402
-from rules.faq_index import FaqIndex, build_entries  # noqa: E402
+from faq import search_faq  # noqa: E402
+from faq.index import FaqIndex, build_entries  # noqa: E402
 from rules.loader import default_ruleset  # noqa: E402
-from tests.rules.test_faq import GARBAGE, QUERY_TABLE  # noqa: E402
+from tests.faq.test_faq import GARBAGE, QUERY_TABLE  # noqa: E402
 
 TARGET_MEDIAN_MS = 5.0
 

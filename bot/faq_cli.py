@@ -2,7 +2,7 @@
 
     awardbot faq "算力券" [--limit N] [--format json|text] [--locale zh-CN|en]
 
-JSON (the default) is ``rules.faq.faq_json``; text is a readable list with title, score, amount,
+JSON (the default) is ``faq.faq_json``; text is a readable list with title, score, amount,
 who benefits, window, responsible unit and the verbatim quote. An empty query or a bad ``--limit``
 exits 2 with one localised line on stderr.
 """
@@ -40,8 +40,8 @@ def _parse_limit(value: str, locale: str, maximum: int) -> int:
 
 
 def cmd_faq(args: argparse.Namespace) -> int:
+    from faq import MAX_LIMIT, faq_json
     from locales import t
-    from rules.faq import MAX_LIMIT, faq_json
 
     if not args.query.strip():
         raise InputError(t(args.locale, "faq.ui.empty_query"))
@@ -50,7 +50,7 @@ def cmd_faq(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(result)
     else:
-        sys.stdout.write(render_text(args.query, result["results"], args.locale))
+        sys.stdout.write(render_text(args.query, result["results"], args.locale, result["suggestions"]))
     return 0
 
 
@@ -101,12 +101,16 @@ def _result_lines(number: int, result: dict, locale: str) -> list[str]:
     ]
 
 
-def render_text(query: str, results: list[dict], locale: str) -> str:
-    """The results as a numbered, readable list (or one line saying nothing matched)."""
+def render_text(query: str, results: list[dict], locale: str, suggestions: list[dict] | None = None) -> str:
+    """The results as a numbered, readable list; or a line saying nothing matched and one of suggestions."""
     from locales import t
 
     if not results:
-        return t(locale, "faq.ui.no_results", query=query.strip()) + "\n"
+        lines = [t(locale, "faq.ui.no_results", query=query.strip())]
+        if suggestions:
+            quoted = ("、" if locale != "en" else ", ").join(f"“{s['query']}”" for s in suggestions)
+            lines.append(t(locale, "faq.ui.suggestions", topics=quoted))
+        return "\n".join(lines) + "\n"
     lines = [t(locale, "faq.ui.header", query=query.strip(), count=len(results))]
     for number, result in enumerate(results, 1):
         lines.append("")

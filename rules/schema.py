@@ -204,7 +204,6 @@ class Rule(Strict):
     for_each: Literal["events"] | None = None
     caveats: list[str] = []
     readings: list[str] = []
-    synonyms: list[str] = []
 
     @field_validator("conditions", mode="before")
     @classmethod

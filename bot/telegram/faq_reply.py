@@ -2,8 +2,8 @@
 
 Each result shows its title, the maximum amount, who benefits and the citation with the
 verbatim quote (in an expandable block quote). Only ``clause_id``, ``title`` and ``citation``
-are guaranteed by ``rules.faq.faq_json``; the other fields are shown when present.
-``rules.faq`` is imported on first use, so the bot starts even while it is unavailable.
+are guaranteed by ``faq.faq_json``; the other fields are shown when present.
+``faq`` is imported on first use, so the bot starts even while it is unavailable.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ QUERY_ECHO_LENGTH = 60
 
 
 async def search_faq(query: str, locale: str, limit: int = FAQ_RESULT_LIMIT) -> list[dict[str, Any]]:
-    """The results of ``rules.faq.faq_json`` (run in a worker thread: matching is CPU work)."""
-    from rules.faq import faq_json
+    """The results of ``faq.faq_json`` (run in a worker thread: matching is CPU work)."""
+    from faq import faq_json
 
     answer = await asyncio.to_thread(faq_json, query, limit=limit, locale=locale)
     return list(answer.get("results") or [])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.web.schemas import Formatted, TurnOut
-from dialogs.render import result_messages
+from dialogs.result_text import result_messages
 from dialogs.turn import Turn
 from locales import t
 from locales.formatting import format_cny
@@ -33,9 +33,9 @@ def total_text(assessment: dict[str, Any], locale: str) -> str:
 
 def _result_start(turn: Turn) -> int | None:
     """Where the text rendering of the assessment starts in ``turn.messages`` (None: not there)."""
-    if not turn.done or turn.assessment is None:
+    if not turn.done or turn.result is None:
         return None
-    rendered = result_messages(turn.assessment, turn.locale)
+    rendered = result_messages(turn.result, turn.locale)
     count = len(rendered)
     if count and turn.messages[-count:] == rendered:
         return len(turn.messages) - count
@@ -50,7 +50,7 @@ def turn_out(session_id: str, turn: Turn) -> TurnOut:
                               matches=[award_text(m, turn.locale) for m in turn.assessment.get("matches", [])])
     return TurnOut(session_id=session_id, messages=turn.messages, expects=turn.expects, done=turn.done,
                    assessment=turn.assessment, progress=turn.progress, locale=turn.locale,
-                   result_messages_from=_result_start(turn), formatted=formatted)
+                   result_messages_from=_result_start(turn), formatted=formatted, result=turn.result)
 
 
 def grouped_matches(assessment: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -25,7 +25,7 @@ def faq(
     A plain ``def``: the fuzzy search is CPU work, so FastAPI runs it on its thread pool.
     """
     try:
-        from rules.faq import faq_json
+        from faq import faq_json
     except ImportError:
         raise ApiError(503, "web.errors.faq_unavailable") from None
     return faq_json(q, limit=limit, locale=locale)

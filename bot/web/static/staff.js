@@ -14,6 +14,8 @@
   var input = document.getElementById("faq-query");
   var status = document.getElementById("faq-status");
   var list = document.getElementById("faq-results");
+  var suggestionBox = document.getElementById("faq-suggestions");
+  var suggestionList = suggestionBox.querySelector("ul");
   var timer = null;
   var latest = 0;
 
@@ -91,9 +93,28 @@
     });
   }
 
+  /* Topics to search instead when nothing answers the query: offered as searches, never as results. */
+  function renderSuggestions(suggestions) {
+    suggestionList.textContent = "";
+    suggestionBox.hidden = !suggestions.length;
+    suggestions.forEach(function (suggestion) {
+      var button = el("button", "faq-suggestion", suggestion.title);
+      button.type = "button";
+      button.setAttribute("aria-label", s("suggestion_search", { topic: suggestion.title }));
+      button.addEventListener("click", function () {
+        input.value = suggestion.query;
+        input.focus();
+        search(suggestion.query);
+      });
+      var item = el("li");
+      item.appendChild(button);
+      suggestionList.appendChild(item);
+    });
+  }
+
   async function search(query) {
     var ticket = ++latest;
-    if (!query) { list.textContent = ""; status.textContent = ""; return; }
+    if (!query) { list.textContent = ""; status.textContent = ""; renderSuggestions([]); return; }
     status.textContent = s("searching");
     try {
       var url = apiBase + "/api/faq?q=" + encodeURIComponent(query) + "&limit=" + LIMIT + "&locale=" + locale;
@@ -102,6 +123,7 @@
       var data = await response.json();
       if (ticket !== latest) return; /* a newer query is on its way */
       render(data.results || []);
+      renderSuggestions(data.results && data.results.length ? [] : (data.suggestions || []));
       status.textContent = data.results && data.results.length
         ? s("result_count", { count: data.results.length }) : s("no_results");
     } catch (e) {

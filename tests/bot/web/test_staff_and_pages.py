@@ -96,12 +96,20 @@ async def test_records_since_filters_and_bad_dates_are_422(client: httpx.AsyncCl
     ({"q": "xyzzy-nothing"}, ("xyzzy-nothing", 5, "zh-CN")),
 ])
 async def test_faq_endpoint_is_exactly_faq_json(client: httpx.AsyncClient, params: dict, call: tuple) -> None:
-    from rules.faq import faq_json
+    from faq import faq_json
 
     response = await client.get("/api/faq", params=params)
     assert response.status_code == 200
     query, limit, locale = call
     assert response.json() == faq_json(query, limit, locale)
+
+
+@pytest.mark.parametrize("query", ["1", "<script>alert(1)</script>", "xyzzy 无关", "how much for ISO certification"])
+async def test_faq_endpoint_answers_an_unrelated_query_with_no_results_only_suggestions(
+        client: httpx.AsyncClient, query: str) -> None:
+    data = (await client.get("/api/faq", params={"q": query, "limit": 10})).json()
+    assert data["results"] == [] and data["suggestions"]
+    assert all(set(s) == {"query", "title"} for s in data["suggestions"])
 
 
 async def test_faq_rejects_bad_limits(client: httpx.AsyncClient) -> None:

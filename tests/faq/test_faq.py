@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from locales import LOCALES, catalog
-from rules.faq import MAX_LIMIT, faq_json, max_award_cny, search_faq
-from rules.faq_index import QA_PREFIX, QA_SOURCES, SYNONYM_PREFIX, index_for, normalize_query, resolve_source
+from faq import MAX_LIMIT, faq_json, max_award_cny, search_faq
+from faq.curation import qa_entries, suggested_topics, synonyms
+from faq.index import index_for, normalize_query, resolve_source
+from locales import LOCALES
 from rules.loader import default_ruleset
 
 SOURCES = Path(__file__).resolve().parents[2] / "rules" / "sources"
@@ -116,14 +117,72 @@ def test_the_query_table_covers_both_languages_and_is_large() -> None:
 def test_every_expected_id_exists() -> None:
     ruleset = default_ruleset()
     known = {r.rule_id for r in ruleset.rules} | {r.clause_id for r in ruleset.rules} | {
-        f"qa:{qa_id}" for qa_id in QA_SOURCES}
+        f"qa:{qa_id}" for qa_id in qa_entries()}
     assert {i for _, ids in QUERY_TABLE for i in ids} <= known
 
 
 @pytest.mark.parametrize("query", GARBAGE)
 def test_garbage_query_returns_no_results(query: str) -> None:
     assert search_faq(query) == []
-    assert faq_json(query, 5, "zh-CN") == {"results": []}
+    assert faq_json(query, 5, "zh-CN")["results"] == []
+
+
+#: Queries no clause or Q&A answers: numbers, markup and code, nonsense, and topics the four texts do
+#: not cover. Each must return no result at all (suggestions apart).
+UNRELATED = [
+    # digits alone
+    "1", "2024", "12345678", "3.14", "1000",
+    # markup and code
+    "<script>alert(1)</script>", "javascript:alert(1)", '"><img src=x onerror=alert(1)>', "&lt;b&gt;",
+    "%3Cscript%3E", "{{7*7}}", "${7*7}", "SELECT * FROM users", "../../etc/passwd",
+    # nonsense
+    "xyzzy 无关", "hello world", "lorem ipsum dolor", "怎么减肥",
+    # topics no clause covers
+    "how much for ISO certification", "ISO认证", "ISO 9001", "食品安全", "food safety", "餐饮", "restaurant license",
+    "医疗器械注册", "外贸出口退税", "tax refund", "visa application", "parking permit", "天气预报",
+    "weather tomorrow", "股票推荐", "个人所得税", "社保缴费基数", "公积金", "营业执照办理", "新能源汽车",
+    "how to register a company",
+]
+
+
+@pytest.mark.parametrize("query", UNRELATED)
+def test_a_query_no_clause_answers_returns_nothing(query: str) -> None:
+    found = [(h.entry.entry_id, h.score) for h in search_faq(query, limit=MAX_LIMIT)]
+    assert found == [], found
+    for locale in LOCALES:
+        data = faq_json(query, 10, locale)
+        assert data["results"] == [] and 1 <= len(data["suggestions"]) <= 3
+
+
+def test_there_are_at_least_twenty_unrelated_queries_of_each_kind() -> None:
+    assert len(UNRELATED) >= 20 and len(set(UNRELATED)) == len(UNRELATED)
+
+
+def test_suggestions_are_the_closest_topics_and_each_finds_something() -> None:
+    iso = faq_json("how much for ISO certification", 5, "en")["suggestions"]
+    assert iso[0]["title"] == default_ruleset().by_id["CQ2025-6"].title.en  # the nearest: a certificate
+    for locale in LOCALES:
+        assert [s["query"] for s in faq_json("1", 5, locale)["suggestions"]] == list(suggested_topics(locale))[:3]
+        for topic in suggested_topics(locale):
+            assert search_faq(topic, 1), topic
+    assert faq_json("算力券", 5, "zh-CN")["suggestions"] == []  # answered: no suggestions
+
+
+#: The same question in both languages: the English query ranks the same entry first.
+SAME_QUESTION = [
+    ("算力券", "compute voucher"), ("小巨人", "little giant"), ("研发准备金", "R&D reserve"),
+    ("人才公寓", "talent apartment"), ("开源鸿蒙", "OpenHarmony"), ("就高不重复", "stacking"),
+    ("科创板", "STAR market"), ("大模型备案", "LLM filing"), ("创业担保贷款", "start-up guarantee loan"),
+    ("区块链 专利", "blockchain patent"), ("哪个政策有效", "which policy is in force"), ("揭榜挂帅", "scenario challenge"),
+]
+
+
+@pytest.mark.parametrize(("chinese", "english"), SAME_QUESTION, ids=[e for _, e in SAME_QUESTION])
+def test_english_queries_rank_the_same_entry_first_as_chinese_ones(chinese: str, english: str) -> None:
+    zh, en = search_faq(chinese, 3), search_faq(english, 3)
+    assert zh and en and en[0].entry.clause_id == zh[0].entry.clause_id, (
+        [(h.entry.entry_id, h.score) for h in zh], [(h.entry.entry_id, h.score) for h in en])
+    assert en[0].score >= 90 and zh[0].score >= 90
 
 
 def test_every_rule_of_every_document_is_searchable_whoever_benefits() -> None:
@@ -199,7 +258,7 @@ def assert_contract_shape(result: dict) -> None:
 def test_json_has_the_contract_keys_and_types_for_every_result(locale: str) -> None:
     for query, _ in QUERY_TABLE:
         data = faq_json(query, 10, locale)
-        assert set(data) == {"results"}
+        assert set(data) == {"results", "suggestions"} and data["suggestions"] == []
         json.dumps(data, ensure_ascii=False)  # serialisable
         for result in data["results"]:
             assert_contract_shape(result)
@@ -265,19 +324,17 @@ def squash(text: str) -> str:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_qa_entry_is_complete_in_both_locales(locale: str) -> None:
-    messages = catalog(locale)
-    defined = {key.removeprefix(QA_PREFIX).split(".")[0] for key in messages if key.startswith(QA_PREFIX)}
-    assert defined == set(QA_SOURCES)
-    for qa_id in QA_SOURCES:
-        for part in ("question", "summary", "answer"):
-            assert isinstance(messages[f"{QA_PREFIX}{qa_id}.{part}"], str), (qa_id, part)
-        assert len(messages[f"{QA_PREFIX}{qa_id}.keywords"]) >= 3, qa_id
+    assert len(qa_entries()) >= 9
+    for qa_id, qa in qa_entries().items():
+        text = qa.text(locale)
+        assert text.question and text.summary and text.answer, qa_id
+        assert len(text.keywords) >= 3, qa_id
 
 
 def test_every_qa_source_resolves_to_a_text_of_the_documents() -> None:
     ruleset = default_ruleset()
-    for qa_id, refs in QA_SOURCES.items():
-        for ref in refs:
+    for qa_id, qa in qa_entries().items():
+        for ref in qa.sources:
             assert resolve_source(ruleset, ref) is not None, (qa_id, ref)
 
 
@@ -286,8 +343,8 @@ def test_every_passage_the_answers_quote_is_verbatim_from_the_documents(locale: 
     sources = "".join(squash(path.read_text(encoding="utf-8")) for path in SOURCES.glob("*.txt"))
     pattern = r"“([^”]+)”" if locale == "zh-CN" else r"\"([^\"]+)\""
     checked = 0
-    for qa_id in QA_SOURCES:
-        answer = catalog(locale)[f"{QA_PREFIX}{qa_id}.answer"]
+    for qa_id, qa in qa_entries().items():
+        answer = qa.text(locale).answer
         for passage in re.findall(pattern, answer):
             if len(passage) >= 12 and re.search(r"[\u4e00-\u9fff]", passage):
                 assert squash(passage) in sources, (qa_id, passage)
@@ -298,9 +355,8 @@ def test_every_passage_the_answers_quote_is_verbatim_from_the_documents(locale: 
 def test_curated_synonyms_name_existing_clauses_or_rules() -> None:
     ruleset = default_ruleset()
     known = {r.rule_id for r in ruleset.rules} | {r.clause_id for r in ruleset.rules}
-    for locale in LOCALES:
-        ids = {key.removeprefix(SYNONYM_PREFIX) for key in catalog(locale) if key.startswith(SYNONYM_PREFIX)}
-        assert ids and ids <= known, sorted(ids - known)
+    ids = set(synonyms())
+    assert len(ids) >= 100 and ids <= known, sorted(ids - known)
 
 
 # --------------------------------------------------------------------------- CLI
@@ -342,7 +398,17 @@ def test_cli_text_format_is_a_readable_list(capsys: pytest.CaptureFixture[str]) 
 
 def test_cli_text_format_says_when_nothing_matched(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "faq", "asdfgh", "--format", "text")
-    assert code == 0 and out.count("\n") == 1 and "asdfgh" in out
+    no_results, offered = out.splitlines()
+    assert code == 0 and no_results.startswith("没有找到相关条款") and "asdfgh" in no_results
+    assert offered.startswith("建议") and "不是检索结果" in offered and "“算力券”" in offered
+    code, out, _ = run_cli(capsys, "faq", "how much for ISO certification", "--format", "text", "--locale", "en")
+    assert out.startswith("No matching clause") and "suggestions, not results" in out
+
+
+def test_cli_json_for_an_unanswered_query_has_empty_results(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "faq", "<script>alert(1)</script>")
+    data = json.loads(out)
+    assert code == 0 and data["results"] == [] and data["suggestions"]
 
 
 @pytest.mark.parametrize(("locale", "word"), [("zh-CN", "为空"), ("en", "empty")])

@@ -4,7 +4,7 @@ Each entry carries searchable fields in four weight classes — ``key`` (titles,
 questions and keywords), ``label`` (article, document number and key, responsible unit),
 ``summary`` (summaries, document titles) and ``text`` (verbatim quotes, Q&A summaries and
 answers) — in both locales.
-Curated synonyms come from ``locales/<lang>/faq.yaml``: ``faq.synonyms.<clause or rule id>``.
+Curated synonyms and Q&A come from ``faq/data`` (:mod:`faq.curation`).
 
 A query is normalised (NFKC, lower case, no punctuation) and split into terms: Chinese runs
 (split at question words such as 怎么 / 如何, since Chinese has no spaces) are matched against
@@ -26,27 +26,10 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from locales import LOCALES, catalog
+from faq.curation import QaEntry, qa_entries, synonyms
 from locales.text import normalize_text
 from rules.loader import Ruleset
 from rules.schema import Rule, Window
-
-SYNONYM_PREFIX = "faq.synonyms."
-QA_PREFIX = "faq.qa."
-
-#: What each curated Q&A entry cites, first = the result's ``clause_id`` / ``citation``:
-#: a rule id, or ``<document key>/<provision label>`` (``Document.provisions``).
-QA_SOURCES: dict[str, tuple[str, ...]] = {
-    "stacking": ("YZ2025/就高不重复", "CQ2025/实施期限与叠加原则", "YZ2021/三、附则 1"),
-    "in_force": ("CQ2025/实施期限与叠加原则", "YZ2025/施行与申报", "YZ2021/三、附则 4", "CQ2022-1"),
-    "administrators": ("YZ2025/施行与申报", "YZ2021/三、附则 3", "CQ2022-3.1"),
-    "how_to_apply": ("YZ2025/施行与申报",),
-    "loans": ("CQ2025-9#enterprise-loan", "YZ2021-9"),
-    "first_time": ("CQ2025-7#headcount-10000",),
-    "possible": ("YZ2025/施行与申报",),
-    "amounts": ("CQ2025-8",),
-    "scope": ("YZ2021/一、适用范围 1", "YZ2021/一、适用范围 2"),
-}
 
 FieldClass = Literal["key", "label", "summary", "text"]
 FIELD_WEIGHTS: dict[FieldClass, float] = {"key": 1.0, "label": 0.85, "summary": 0.85, "text": 0.75}
@@ -60,7 +43,9 @@ WORD_RATIO_CUTOFF = 80.0  # typo tolerance of a word
 WORD_PARTIAL_CUTOFF = 90.0  # partial words: "harmony" in "openharmony"
 MIN_INFIX_CHARS = 5  # a word found inside another (not at its start) must be at least this long
 MATCHED = 60.0  # a term "matches" an entry at this score (for the terms' rarity)
+KNOWN = 75.0  # a term no entry matches this well is a topic the texts do not cover
 MIN_SCORE = 40.0  # results below this are noise: one weak term of several
+CLOSEST_MIN_SCORE = 30.0  # an unanswered query's closest entries, offered as suggestions
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: A Chinese run with the digits around it ("5000人"), but not the digits of a word ("cq2022还").
@@ -69,6 +54,8 @@ _WORD = re.compile(rf"[^\W_{_CJK}]+(?:&[^\W_{_CJK}]+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PUNCTUATION = re.compile(r"[^\w\s&]|_|(?<![^\W_])&|&(?![^\W_])")
 _SPACES = re.compile(r"\s+")
+#: Markup in a query is not what anyone asks about: tags, character references, script URLs.
+_MARKUP = re.compile(r"<[^>]*>|&#?\w+;|\b(?:javascript|vbscript):", re.IGNORECASE)
 #: Characters commonly typed for another: 算力劵 → 算力券.
 _CONFUSABLES = str.maketrans({"劵": "券"})
 #: Question words and particles that carry no topic; Chinese queries are split at them.
@@ -81,7 +68,8 @@ _EN_STOPWORDS = frozenset({
     "with", "by", "at", "from", "as", "it", "its", "this", "that", "these", "those", "what", "which",
     "who", "whom", "whose", "how", "when", "where", "why", "do", "does", "did", "can", "could", "should",
     "would", "will", "may", "i", "we", "our", "my", "me", "you", "your", "there", "any", "about", "get",
-    "much", "many", "if", "so", "than", "then", "into",
+    "much", "many", "if", "so", "than", "then", "into", "mean", "means", "meaning", "please", "tell", "know",
+    "need", "want", "have", "has", "some", "us", "they", "them", "not", "no",
 })
 
 
@@ -103,7 +91,8 @@ def query_terms(normalized: str) -> tuple[list[str], list[str]]:
     for run in _CJK_TERM.findall(normalized):
         chinese.extend(piece for piece in _ZH_FILLERS.split(run) if piece)
     rest = _CJK_TERM.sub(" ", normalized)
-    words = [word for word in _WORD.findall(rest) if word not in _EN_STOPWORDS]
+    # a number alone names no topic (it may still be part of a clause id, matched whole)
+    words = [word for word in _WORD.findall(rest) if word not in _EN_STOPWORDS and not word.isdigit()]
     return list(dict.fromkeys(chinese))[:MAX_TERMS], list(dict.fromkeys(words))[:MAX_TERMS]
 
 
@@ -145,22 +134,8 @@ class FaqEntry:
         return (0 if in_force else 1, 1 if task else 0)
 
 
-def curated_synonyms() -> dict[str, list[str]]:
-    """``faq.synonyms.<id>`` of every locale, merged: clause or rule id → search terms."""
-    merged: dict[str, list[str]] = {}
-    for locale in LOCALES:
-        for key, value in catalog(locale).items():
-            if key.startswith(SYNONYM_PREFIX) and isinstance(value, list):
-                merged.setdefault(key.removeprefix(SYNONYM_PREFIX), []).extend(str(v) for v in value)
-    return merged
-
-
-def qa_text(locale: str, qa_id: str, part: str) -> str | list[str] | None:
-    return catalog(locale).get(f"{QA_PREFIX}{qa_id}.{part}")
-
-
 def resolve_source(ruleset: Ruleset, ref: str) -> Source | None:
-    """A ``QA_SOURCES`` reference as a citation; ``None`` if the data no longer has it."""
+    """A Q&A ``sources`` reference as a citation; ``None`` if the data no longer has it."""
     if "/" in ref:
         key, label = ref.split("/", 1)
         document = ruleset.documents.get(key)
@@ -174,13 +149,13 @@ def resolve_source(ruleset: Ruleset, ref: str) -> Source | None:
     return Source(rule.clause_id, ruleset.document_of(rule).number, rule.article, rule.quote)
 
 
-def _rule_fields(ruleset: Ruleset, rule: Rule, synonyms: dict[str, list[str]]) -> list[tuple[FieldClass, str]]:
+def _rule_fields(ruleset: Ruleset, rule: Rule, curated: dict[str, tuple[str, ...]]) -> list[tuple[FieldClass, str]]:
     document = ruleset.document_of(rule)
     # a key naming a rule is that rule's; a clause id that is no rule's id covers all its rules
-    curated = synonyms.get(rule.rule_id, []) + (
-        synonyms.get(rule.clause_id, []) if rule.clause_id not in ruleset.by_id else [])
+    terms = curated.get(rule.rule_id, ()) + (
+        curated.get(rule.clause_id, ()) if rule.clause_id not in ruleset.by_id else ())
     fields: list[tuple[FieldClass, str]] = [("key", rule.title.zh), ("key", rule.title.en)]
-    fields += [("key", term) for term in [*rule.synonyms, *curated]]
+    fields += [("key", term) for term in terms]
     fields += [("label", rule.article), ("label", document.number), ("label", document.key),
                ("label", rule.responsible_unit or "")]
     fields += [("summary", rule.summary.zh), ("summary", rule.summary.en),
@@ -189,14 +164,12 @@ def _rule_fields(ruleset: Ruleset, rule: Rule, synonyms: dict[str, list[str]]) -
     return fields
 
 
-def _qa_fields(qa_id: str, sources: Sequence[Source]) -> list[tuple[FieldClass, str]]:
+def _qa_fields(qa: QaEntry, sources: Sequence[Source]) -> list[tuple[FieldClass, str]]:
     fields: list[tuple[FieldClass, str]] = []
-    for locale in LOCALES:
-        fields.append(("key", str(qa_text(locale, qa_id, "question") or "")))
-        keywords = qa_text(locale, qa_id, "keywords") or []
-        fields += [("key", str(word)) for word in keywords]
-        fields.append(("text", str(qa_text(locale, qa_id, "summary") or "")))
-        fields.append(("text", str(qa_text(locale, qa_id, "answer") or "")))
+    for text in (qa.zh, qa.en):
+        fields.append(("key", text.question))
+        fields += [("key", word) for word in text.keywords]
+        fields += [("text", text.summary), ("text", text.answer)]
     for source in sources:
         fields += [("label", source.document), ("label", source.article), ("text", source.quote)]
     return fields
@@ -204,18 +177,18 @@ def _qa_fields(qa_id: str, sources: Sequence[Source]) -> list[tuple[FieldClass, 
 
 def build_entries(ruleset: Ruleset) -> list[FaqEntry]:
     """Every rule (of all four documents, whoever benefits), then every curated Q&A entry."""
-    synonyms = curated_synonyms()
+    curated = synonyms()
     entries = [
         FaqEntry(i, "clause", rule.rule_id, rule.clause_id, rule, None, (),
-                 tuple(_rule_fields(ruleset, rule, synonyms)), ruleset.window_of(rule))
+                 tuple(_rule_fields(ruleset, rule, curated)), ruleset.window_of(rule))
         for i, rule in enumerate(ruleset.rules)
     ]
-    for qa_id, refs in QA_SOURCES.items():
-        sources = tuple(s for s in (resolve_source(ruleset, ref) for ref in refs) if s is not None)
-        if not sources or qa_text("zh-CN", qa_id, "question") is None:
+    for qa_id, qa in qa_entries().items():
+        sources = tuple(s for s in (resolve_source(ruleset, ref) for ref in qa.sources) if s is not None)
+        if not sources:
             continue
         entries.append(FaqEntry(len(entries), "qa", f"qa:{qa_id}", sources[0].clause_id, None, qa_id,
-                                sources, tuple(_qa_fields(qa_id, sources))))
+                                sources, tuple(_qa_fields(qa, sources))))
     return entries
 
 
@@ -304,7 +277,9 @@ class FaqIndex:
         if len(word) > 3 and not word.isdigit():
             for _, raw, index in process.extract(word, self._words, scorer=fuzz.ratio,
                                                  score_cutoff=WORD_RATIO_CUTOFF, limit=None):
-                if not self._words[index].isdigit():
+                other = self._words[index]
+                # a typo keeps the first letter and a word's length: "refund" is not "fund", "visa" not "via"
+                if not other.isdigit() and other[0] == word[0] and len(other) > 3:
                     scored[index] = max(scored.get(index, 0.0), raw)
             for other, raw, index in process.extract(word, self._words, scorer=fuzz.partial_ratio,
                                                      score_cutoff=WORD_PARTIAL_CUTOFF, limit=None):
@@ -312,7 +287,7 @@ class FaqIndex:
                     if not other.startswith(word[:3]) and len(word) < MIN_INFIX_CHARS:
                         continue  # "rent" is not "current"
                     raw *= 0.85 + 0.15 * len(word) / len(other)
-                elif len(other) >= 4 and not other.isdigit():  # a shorter word inside the query word
+                elif len(other) >= 4 and not other.isdigit() and word.startswith(other):  # "patents" → "patent"
                     raw *= len(other) / len(word)
                 else:
                     continue
@@ -324,14 +299,30 @@ class FaqIndex:
     # -- a query -------------------------------------------------------------------
 
     def search(self, query: str, as_of: dt.date | None = None) -> list[FaqHit]:
-        """Every entry matching ``query``, best first.
+        """Every entry answering ``query``, best first; ``[]`` when the query names a topic no text covers.
 
         Equal scores: entries in force on ``as_of`` (default today) before the others, support
         before government tasks, then the one with more matching fields, then index order.
         """
-        normalized = normalize_query(query[:MAX_QUERY_CHARS])
+        hits, answered = self._scored(query, as_of)
+        return [hit for hit in hits if hit.score >= MIN_SCORE] if answered else []
+
+    def closest(self, query: str, limit: int, as_of: dt.date | None = None) -> list[FaqHit]:
+        """The entries nearest to a query ``search`` does not answer: suggestions, not answers."""
+        hits, _ = self._scored(query, as_of)
+        return [hit for hit in hits if hit.score >= CLOSEST_MIN_SCORE][:limit]
+
+    def _scored(self, query: str, as_of: dt.date | None) -> tuple[list[FaqHit], bool]:
+        """Every entry any term touches, best first, and whether the query is answered.
+
+        It is answered when it names an entry exactly (a clause or rule id), or when it has terms and
+        each of them (of two characters or more) matches some entry well (``KNOWN``): a query with a word no text knows — "ISO",
+        "xyzzy", "餐饮" — asks about something the policies do not cover, however well its other
+        words match. Numbers and markup alone are no terms.
+        """
+        normalized = normalize_query(_MARKUP.sub(" ", query[:MAX_QUERY_CHARS]))
         if not normalized:
-            return []
+            return [], False
         chinese, words = query_terms(normalized)
         per_term: list[dict[int, float]] = []
         evidence: dict[int, float] = {}
@@ -343,14 +334,18 @@ class FaqIndex:
             best = {}
             self._word_term(word, best, evidence)
             per_term.append(best)
-        scores = _combine(per_term, len(self.entries))
+        scores = _combine(per_term, len(self.entries)) if per_term else {}
+        known = [max(term.values(), default=0.0) >= KNOWN for term in per_term]
+        topics = [is_known for term, is_known in zip([*chinese, *words], known, strict=True) if len(term) > 1]
+        answered = any(known) and all(topics)  # one character ("年", "件") is too short to name a topic
         for position in self._identifiers.get(normalized, ()):
             scores[position] = 100.0
+            answered = True
         matches = [FaqHit(self.entries[p], round(min(s, 100.0), 1), evidence.get(p, 0.0))
-                   for p, s in scores.items() if s >= MIN_SCORE]
+                   for p, s in scores.items()]
         day = as_of or dt.date.today()
         matches.sort(key=lambda m: (-m.score, m.entry.tie_rank(day), -m.evidence, m.entry.position))
-        return matches
+        return matches, answered
 
 
 def _record(best: dict[int, float], evidence: dict[int, float], owners: Iterable[int], score: float) -> None:

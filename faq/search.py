@@ -1,6 +1,6 @@
 """The staff FAQ search: a pure, synchronous search over every rule record and the curated Q&A.
 
-    >>> from rules.faq import search_faq, faq_json
+    >>> from faq import search_faq, faq_json
     >>> search_faq("算力券", limit=1)[0].entry.clause_id
     'CQ2025-8'
     >>> faq_json("compute voucher", 3, "en")["results"][0]["clause_id"]
@@ -8,24 +8,27 @@
 
 ``faq_json`` is what ``awardbot faq`` and ``GET /api/faq`` print: CONTRACT §5 —
 ``{"results": [{"clause_id", "title", "score", "citation": {"document", "article", "quote"}}]}`` —
-with additive fields per result (rule id, kind, summary, amount, benefit, beneficiary, level,
+plus the additive ``suggestions`` (topics to search next when nothing answers the query, never
+results) and additive fields per result (rule id, kind, summary, amount, benefit, beneficiary, level,
 window, in force today, responsible unit; for Q&A the answer and every cited text). How
-matching works is described in ``rules.faq_index``.
+matching works is described in :mod:`faq.index`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from faq.curation import qa_entries, suggested_topics
+from faq.index import FaqEntry, FaqHit, Source, index_for
 from locales import normalize_locale, t
-from rules.faq_index import FaqEntry, FaqHit, Source, index_for, qa_text
 from rules.loader import Ruleset, default_ruleset
 from rules.report import citation, json_number, window_dict
 from rules.schema import Rule
 
-__all__ = ["FaqHit", "MAX_LIMIT", "faq_json", "hit_json", "max_award_cny", "search_faq"]
+__all__ = ["FaqHit", "MAX_LIMIT", "faq_json", "hit_json", "max_award_cny", "search_faq", "suggestions"]
 
 MAX_LIMIT = 50
+MAX_SUGGESTIONS = 3
 
 
 def search_faq(query: str, limit: int = 5, locale: str = "zh-CN", ruleset: Ruleset | None = None, *,
@@ -89,17 +92,17 @@ def _clause_json(ruleset: Ruleset, rule: Rule, score: float, locale: str, today:
 
 
 def _qa_json(entry: FaqEntry, score: float, locale: str) -> dict:
-    qa_id = entry.qa_id or ""
+    text = qa_entries()[entry.qa_id or ""].text(locale)
     primary = entry.sources[0]
     return {
         "clause_id": primary.clause_id,
-        "title": str(qa_text(locale, qa_id, "question") or ""),
+        "title": text.question,
         "score": json_number(score),
         "citation": {"document": primary.document, "article": primary.article, "quote": primary.quote},
         # additive fields
         "rule_id": entry.entry_id,
         "kind": "qa",
-        "summary": str(qa_text(locale, qa_id, "summary") or ""),
+        "summary": text.summary,
         "max_award_cny": None,
         "award_basis": None,
         "benefit": None,
@@ -111,7 +114,7 @@ def _qa_json(entry: FaqEntry, score: float, locale: str) -> dict:
         "in_force": None,
         "window_status": None,
         "responsible_unit": None,
-        "answer": str(qa_text(locale, qa_id, "answer") or ""),
+        "answer": text.answer,
         "citations": [_source_json(source) for source in entry.sources],
     }
 
@@ -132,4 +135,23 @@ def faq_json(query: str, limit: int = 5, locale: str = "zh-CN", *, ruleset: Rule
     ruleset = ruleset or default_ruleset()
     today = as_of or dt.date.today()
     hits = search_faq(query, limit=limit, locale=locale, ruleset=ruleset, as_of=today)
-    return {"results": [hit_json(hit, locale, ruleset, today) for hit in hits]}
+    results = [hit_json(hit, locale, ruleset, today) for hit in hits]
+    no_answer = not results and isinstance(query, str) and bool(query.strip()) and limit >= 1
+    return {"results": results,
+            "suggestions": suggestions(query, locale, ruleset, today) if no_answer else []}
+
+
+def _entry_title(entry: FaqEntry, locale: str) -> str:
+    if entry.rule is not None:
+        return entry.rule.title.get(locale)
+    return qa_entries()[entry.qa_id or ""].text(locale).question
+
+
+def suggestions(query: str, locale: str = "zh-CN", ruleset: Ruleset | None = None,
+                as_of: dt.date | None = None) -> list[dict[str, str]]:
+    """For a query nothing answers: the closest topics, else the curated ones — to search next, never
+    answers. Each is ``{"query": <what to search>, "title": <what to show>}``."""
+    locale = normalize_locale(locale)
+    closest = index_for(ruleset or default_ruleset()).closest(query, MAX_SUGGESTIONS, as_of)
+    titles = [_entry_title(hit.entry, locale) for hit in closest] or list(suggested_topics(locale))
+    return [{"query": title, "title": title} for title in dict.fromkeys(titles)][:MAX_SUGGESTIONS]
