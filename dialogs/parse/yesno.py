@@ -14,7 +14,7 @@ import re
 
 from dialogs.parse.messages import invalid, quoted
 from dialogs.parse.outcomes import Ok, Outcome, Unknown
-from dialogs.parse.words import answer_word, is_skip_cleaned, word_set, words
+from dialogs.parse.words import alternation, answer_word, is_skip_cleaned, word_set, words
 from locales.text import normalize_text, without_punctuation
 
 __all__ = ["parse_bool"]
@@ -45,12 +45,16 @@ def _bool_value(cleaned: str) -> bool | None:
     whole = _word_value(cleaned)
     if whole is not None:
         return whole
-    first_clause = _CLAUSE_END.split(cleaned, maxsplit=1)[0].strip()
-    if first_clause and first_clause != cleaned:  # 是的，我们主要做软件
-        value = _word_value(first_clause)
-        if value is not None:
-            return value
-    return _leading_word_value(first_clause or cleaned)
+    clauses = [clause.strip() for clause in _CLAUSE_END.split(cleaned) if clause.strip()]
+    if not clauses:
+        return None
+    value = _word_value(clauses[0]) if len(clauses) > 1 else None  # 是的，我们主要做软件
+    if value is None:
+        value = _leading_value(clauses[0])
+    later = {_word_value(clause) or _leading_value(clause) for clause in clauses[1:]} - {None}
+    if value is not None and later - {value}:
+        return None  # yes, not yet: it says both
+    return value
 
 
 def _word_value(text: str) -> bool | None:
@@ -63,30 +67,69 @@ def _word_value(text: str) -> bool | None:
     return _done_value(without_punctuation(text).replace(" ", ""))
 
 
-def _done_value(word: str) -> bool | None:
-    """``建了`` / ``办过`` → yes; ``没办过`` / ``还没建`` / ``未建立`` → no; anything else → None."""
-    if not _CHINESE.match(word) or len(word) > _MAX_DONE_VERB_CHARS + 2:
+def _done_value(word: str, *, followed: bool = False) -> bool | None:
+    """``建了`` / ``办过`` → yes; ``没办过`` / ``还没建`` / ``未建立`` → no; anything else → None.
+
+    ``followed``: the verb may be followed by more (``建立了研发准备金制度``, ``办了两场``)."""
+    if not _CHINESE.match(word) or (len(word) > _MAX_DONE_VERB_CHARS + 2 and not followed):
         return None
     negation = _negations().match(word)
     if negation is not None:
         rest = word[negation.end():]
         return False if 0 < len(rest) <= _MAX_DONE_VERB_CHARS + 1 else None
-    ending = _done_endings().search(word)
-    if ending is not None and 0 < ending.start() <= _MAX_DONE_VERB_CHARS and not word.startswith("不"):
-        return True
-    return None
-
-
-def _leading_word_value(clause: str) -> bool | None:
-    """``yes we did``, ``no we haven't``: an English answer whose first word says yes or no."""
-    first = without_punctuation(clause).split(" ", 1)[0] if clause else ""
-    if not first.isascii() or first == clause:
+    if word.startswith("不") or _negation_inside(word):
         return None
-    if first in word_set("yes"):
+    ending = _done_endings().search(word) if not followed else _done_inside().search(word)
+    if ending is not None and 0 < ending.start() <= _MAX_DONE_VERB_CHARS:
         return True
-    if first in word_set("no"):
-        return False
     return None
+
+
+@functools.cache
+def _done_inside() -> re.Pattern[str]:
+    chinese = [re.escape(word) for word in words("done_endings") if not word.isascii()]
+    return re.compile(rf"(?:{'|'.join(chinese)})")
+
+
+def _leading_value(clause: str) -> bool | None:
+    """An answer that starts by saying yes or no and goes on: ``yes we did``, ``no we haven't``,
+    ``有研发准备金制度``, ``没有举办过``. Read only when it holds no doubt (``可能``, ``maybe``) and does not
+    say both (``Y/N``, ``yes, not yet``, ``有没有``)."""
+    words_of = without_punctuation(clause)
+    if not words_of or _hedges().search(words_of):
+        return None
+    tokens = set(words_of.split())
+    says_no = bool(tokens & _single_words("no")) or _negation_inside(words_of)
+    for form in dict.fromkeys((words_of, answer_word(words_of))):  # 我们是软件企业: without 我们 too
+        if _leads("no_leads").match(form):
+            return False
+        first = form.split(" ", 1)[0]
+        if _leads("yes_leads").match(form) or (first.isascii() and first in word_set("yes")):
+            return None if says_no else True
+    return _done_value(answer_word(words_of).replace(" ", ""), followed=True)
+
+
+def _negation_inside(text: str) -> bool:
+    """A Chinese negation anywhere (有没有, 是不是): the answer does not plainly say yes."""
+    return any(not word.isascii() and word in text for word in words("negations")) or "不" in text
+
+
+@functools.cache
+def _single_words(name: str) -> frozenset[str]:
+    return frozenset(word for word in word_set(name) if " " not in word)
+
+
+@functools.cache
+def _leads(name: str) -> re.Pattern[str]:
+    """Words that start an answer, followed by more (a Latin one by a space)."""
+    chinese = [re.escape(word) for word in words(name) if not word.isascii()]
+    latin = [re.escape(word) for word in words(name) if word.isascii()]
+    return re.compile(rf"^(?:(?:{'|'.join(chinese) or '(?!)'})(?=.)|(?:{'|'.join(latin) or '(?!)'})(?= .))")
+
+
+@functools.cache
+def _hedges() -> re.Pattern[str]:
+    return re.compile(alternation(words("hedges")))
 
 
 @functools.cache
