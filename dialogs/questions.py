@@ -32,6 +32,7 @@ from rules.profile import (
     Profile,
 )
 from rules.ranges import FigureRange
+from rules.schema import iter_leaves
 
 Kind = Literal["amount", "integer", "bool", "choice", "multi"]
 Answers = dict[str, object]
@@ -229,20 +230,7 @@ class DialogDefinitionError(ValueError):
 
 def _facts_rules_need() -> set[str]:
     """Every fact some enterprise rule's conditions or formula read (``event.x`` → ``x``)."""
-    from rules.schema import AllOf, AnyOf, Leaf, NotOf
-
     needed: set[str] = set()
-
-    def walk(node: object) -> None:
-        if isinstance(node, Leaf):
-            needed.add(node.fact.removeprefix("event."))
-            if node.op == "gt_fact":
-                needed.add(str(node.value).removeprefix("event."))
-        elif isinstance(node, AllOf | AnyOf):
-            for part in node.all if isinstance(node, AllOf) else node.any:
-                walk(part)
-        elif isinstance(node, NotOf):
-            walk(node.not_)
 
     def walk_expr(expr: object) -> None:
         if isinstance(expr, str):
@@ -255,7 +243,10 @@ def _facts_rules_need() -> set[str]:
     for rule in default_ruleset().rules:
         if rule.beneficiary != "enterprise":
             continue
-        walk(rule.conditions)
+        for leaf in iter_leaves(rule.conditions):
+            needed.add(leaf.fact.removeprefix("event."))
+            if leaf.op == "gt_fact":
+                needed.add(str(leaf.value).removeprefix("event."))
         formula = rule.formula
         for part in getattr(formula, "parts", None) or [formula]:
             for attr in ("base", "count"):

@@ -15,7 +15,7 @@ from rules.engine import Assessment, assess
 from rules.loader import default_ruleset
 from rules.profile import ACTIVITIES, Profile
 from rules.ranges import FigureRange, compare_figures
-from rules.schema import AllOf, AnyOf, Leaf, NotOf
+from rules.schema import iter_leaves
 
 Answers = dict[str, object]
 
@@ -33,17 +33,6 @@ def needed_facts(assessment: Assessment) -> set[str]:
     return needed
 
 
-def leaves(node: object):
-    """Every leaf of a condition tree."""
-    if isinstance(node, Leaf):
-        yield node
-    elif isinstance(node, AllOf | AnyOf):
-        for part in node.all if isinstance(node, AllOf) else node.any:
-            yield from leaves(part)
-    elif isinstance(node, NotOf):
-        yield from leaves(node.not_)
-
-
 def activities_still_relevant(answers: Answers, as_of: dt.date | None = None) -> tuple[str, ...]:
     """The activity ids read by rules that are still open once the other answers are known."""
     without = {k: v for k, v in answers.items() if k != "activities"}
@@ -51,7 +40,7 @@ def activities_still_relevant(answers: Answers, as_of: dt.date | None = None) ->
     relevant: set[str] = set()
     for match in assessment.matches:
         if match.status == "possible" and "activities" in match.missing:
-            for leaf in leaves(match.rule.conditions):
+            for leaf in iter_leaves(match.rule.conditions):
                 if leaf.fact == "activities":
                     relevant.update([leaf.value] if isinstance(leaf.value, str) else leaf.value)  # type: ignore[arg-type]
     return tuple(a for a in ACTIVITIES if a in relevant)
@@ -64,7 +53,7 @@ def thresholds_in_range(assessment: Assessment, fact: str, figure: FigureRange) 
     for match in assessment.matches:
         if match.status != "possible" or fact not in match.missing:
             continue
-        tests = [(leaf.op, leaf.value) for leaf in leaves(match.rule.conditions) if leaf.fact == fact]
+        tests = [(leaf.op, leaf.value) for leaf in iter_leaves(match.rule.conditions) if leaf.fact == fact]
         formula = match.rule.formula
         if getattr(formula, "kind", None) == "tiers" and getattr(formula, "base", None) == fact:
             tests += [("gte", tier.min) for tier in formula.tiers]  # type: ignore[attr-defined]

@@ -73,7 +73,7 @@ def evaluate_formula(formula: Formula, facts: Facts, event: Facts | None = None,
         return Amount(formula.cap)
     if isinstance(formula, Unspecified):
         return Amount(None)
-    ranged = [name for name in sorted(_inputs(formula)) if isinstance(lookup(name, facts, event), FigureRange)]
+    ranged = [name for name in _inputs(formula) if isinstance(lookup(name, facts, event), FigureRange)]
     if ranged:
         return _ranged_amount(formula, facts, event, event_index, bounds, ranged)
     missing: list[str] = []
@@ -116,13 +116,22 @@ def _facts_read(formula: Percentage | PerUnit | Sum) -> set[str]:
     return out
 
 
-def _inputs(formula: Formula) -> set[str]:
-    """Every fact a computed formula reads (``event.x`` kept as written)."""
+_INPUTS: dict[int, tuple[Formula, tuple[str, ...]]] = {}  # id(formula) -> (formula, its inputs), rules live long
+
+
+def _inputs(formula: Formula) -> tuple[str, ...]:
+    """Every fact a computed formula reads (``event.x`` kept as written), sorted; cached per formula."""
+    cached = _INPUTS.get(id(formula))
+    if cached is not None and cached[0] is formula:
+        return cached[1]
     if isinstance(formula, Tiers):
         out: set[str] = set()
         _expr_facts(formula.base, out)
-        return out
-    return _facts_read(formula)  # type: ignore[arg-type]
+    else:
+        out = _facts_read(formula)  # type: ignore[arg-type]
+    inputs = tuple(sorted(out))
+    _INPUTS[id(formula)] = (formula, inputs)
+    return inputs
 
 
 EPSILON = 0.001  # just inside an open end of a range (amounts are in yuan)
