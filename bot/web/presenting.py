@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.session_record import result_start
 from bot.web.schemas import Formatted, TurnOut
-from dialogs.render import result_messages
 from dialogs.turn import Turn
 from locales import t
 from locales.formatting import format_cny
@@ -31,26 +31,17 @@ def total_text(assessment: dict[str, Any], locale: str) -> str:
     return format_cny(assessment.get("total_max_award_cny") or 0, locale)
 
 
-def _result_start(turn: Turn) -> int | None:
-    """Where the text rendering of the assessment starts in ``turn.messages`` (None: not there)."""
-    if not turn.done or turn.assessment is None:
-        return None
-    rendered = result_messages(turn.assessment, turn.locale)
-    count = len(rendered)
-    if count and turn.messages[-count:] == rendered:
-        return len(turn.messages) - count
-    return None
-
-
-def turn_out(session_id: str, turn: Turn) -> TurnOut:
-    """The contract's turn JSON for a web session, with the additive display helpers."""
+def turn_out(session_id: str, turn: Turn, history: list[dict[str, Any]] | None = None) -> TurnOut:
+    """The contract's turn JSON for a web session, with the additive display helpers (and the
+    transcript before it, for a reload)."""
     formatted = None
     if turn.assessment is not None:
         formatted = Formatted(total=total_text(turn.assessment, turn.locale),
                               matches=[award_text(m, turn.locale) for m in turn.assessment.get("matches", [])])
     return TurnOut(session_id=session_id, messages=turn.messages, expects=turn.expects, done=turn.done,
                    assessment=turn.assessment, progress=turn.progress, locale=turn.locale,
-                   result_messages_from=_result_start(turn), formatted=formatted)
+                   result_messages_from=result_start(turn), formatted=formatted,
+                   history=history)
 
 
 def grouped_matches(assessment: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -48,11 +48,12 @@ async def send_message(session_id: SessionIdDep, message: UserMessage, service: 
 
 @router.get("/{session_id}", response_model=TurnOut, responses=NOT_FOUND, summary="The current turn again")
 async def current_turn(session_id: SessionIdDep, service: ServiceDep) -> TurnOut:
-    """The turn on screen, unchanged (for a page reload)."""
-    turn = await service.current(session_key(session_id))
-    if turn is None:
+    """The turn on screen, unchanged, and in ``history`` what was shown and said before it (for a page reload)."""
+    resumed = await service.resume(session_key(session_id))
+    if resumed is None:
         raise ApiError(404, "web.errors.session_not_found")
-    return turn_out(session_id, turn)
+    turn, history = resumed
+    return turn_out(session_id, turn, history)
 
 
 @router.delete("/{session_id}", status_code=204, responses=NOT_FOUND, summary="Forget the conversation")
