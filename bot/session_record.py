@@ -15,10 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from dialogs.render import result_messages
+from dialogs.result_text import result_messages
 from dialogs.state import DialogState, load_state
 from dialogs.turn import Turn
-from locales.formatting import format_cny
 
 RECORD_VERSION = 1
 MAX_ENTRIES = 200  # the oldest entries go first
@@ -105,9 +104,9 @@ def _clip(text: str) -> str:
 
 def result_start(turn: Turn) -> int | None:
     """Where the text rendering of the assessment starts in ``turn.messages`` (None: not there)."""
-    if not turn.done or turn.assessment is None:
+    if not turn.done or turn.result is None:
         return None
-    rendered = result_messages(turn.assessment, turn.locale)
+    rendered = result_messages(turn.result, turn.locale)
     count = len(rendered)
     if count and turn.messages[-count:] == rendered:
         return len(turn.messages) - count
@@ -120,7 +119,6 @@ def shown_entries(turn: Turn) -> list[TranscriptEntry]:
     result_from = result_start(turn)
     messages = turn.messages if result_from is None else turn.messages[:result_from]
     entries = [TranscriptEntry(role="bot", text=_clip(m), lang=turn.locale, turn=turn.turn) for m in messages]
-    if result_from is not None and turn.assessment is not None:
-        total = format_cny(turn.assessment.get("total_max_award_cny") or 0, turn.locale)
-        entries.append(TranscriptEntry(role="result", text=total, lang=turn.locale, turn=turn.turn))
+    if result_from is not None and turn.result is not None:
+        entries.append(TranscriptEntry(role="result", text=turn.result.total_text, lang=turn.locale, turn=turn.turn))
     return entries

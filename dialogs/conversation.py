@@ -35,9 +35,11 @@ from dialogs.render import (
     option_synonyms,
     progress_text,
     question_text,
-    result_messages,
     summary_text,
 )
+from dialogs.result_change import change_text, snapshot
+from dialogs.result_text import summary_text as result_summary
+from dialogs.result_view import build_result_view
 from dialogs.state import DialogState
 from dialogs.turn import Progress, Turn
 from locales import LOCALES, t
@@ -65,10 +67,10 @@ def current_turn(state: DialogState) -> Turn:
 def _current_turn(state: DialogState) -> Turn:
     notice = [t(state.locale, state.notice)] if state.notice else []
     if state.done:
-        return _result_turn(state, notice)
+        return _result_turn(state, notice, show="full")
     ask = _pending_ask(state) or next_ask(state, _as_of(state))
     if ask is None:
-        return _result_turn(state, notice)
+        return _result_turn(state, notice, show="full")
     return _question_turn(state, ask, notice)
 
 
@@ -89,11 +91,11 @@ def _step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     if command is not None:
         return _command(state, command, notice)
     if state.done:
-        return state, _result_turn(state, notice + [t(state.locale, "dialog.after_done")], with_result=False)
+        return state, _result_turn(state, notice + [t(state.locale, "dialog.after_done")], show="none")
     ask = _pending_ask(state) or next_ask(state, _as_of(state))
     if ask is None:
         state.done = True
-        return state, _result_turn(state, notice)
+        return state, _result_turn(state, notice, show="reached")
     outcome = _parse(ask, state, text)
     if isinstance(outcome, Invalid):
         return state, _question_turn(state, ask, notice + [t(state.locale, outcome.key, **outcome.params)])
@@ -241,6 +243,8 @@ def _command(state: DialogState, command: Command, notice: list[str]) -> tuple[D
     if command.name == "language":
         target = command.argument or ("en" if locale != "en" else "zh-CN")
         state.locale = target  # type: ignore[assignment]
+        if state.done:  # the result again, in the new language
+            return state, _result_turn(state, [t(target, "dialog.language_switched")], show="full")
         return state, current_turn_with(state, [t(target, "dialog.language_switched")])
     if command.name == "help":
         return state, current_turn_with(state, notice + [t(locale, "dialog.help")])
@@ -254,7 +258,7 @@ def _command(state: DialogState, command: Command, notice: list[str]) -> tuple[D
 def current_turn_with(state: DialogState, messages: list[str]) -> Turn:
     """``messages``, then the question on screen again (after a result: the messages alone)."""
     if state.done:
-        return _result_turn(state, messages, with_result=False)
+        return _result_turn(state, messages, show="none")
     turn = current_turn(state)
     turn.messages = messages + turn.messages
     return turn
@@ -295,7 +299,7 @@ def _advance(state: DialogState, messages: list[str]) -> tuple[DialogState, Turn
     if ask is None:
         state.done = True
         state.pending = None
-        return state, _result_turn(state, messages)
+        return state, _result_turn(state, messages, show="reached")
     state.done = False
     state.pending = ask.key
     return state, _question_turn(state, ask, messages, assessment)
@@ -322,7 +326,18 @@ def assessment_for(state: DialogState) -> dict:
     return assessment_json(ruleset, assess(ruleset, facts, _as_of(state)), facts, state.locale)
 
 
-def _result_turn(state: DialogState, messages: list[str], with_result: bool = True) -> Turn:
+def _result_turn(state: DialogState, messages: list[str], show: str) -> Turn:
+    """The result turn. ``show``: ``full`` (the summary), ``none`` (only ``messages``; the result is
+    on screen already) or ``reached`` (after answers: the summary, or what moved since the result
+    last shown, which ``state`` then remembers)."""
     assessment = assessment_for(state)
-    shown = result_messages(assessment, state.locale) if with_result else []
-    return Turn(messages=[*messages, *shown], expects=None, done=True, assessment=assessment, locale=state.locale)
+    view = build_result_view(assessment, state.locale)
+    shown: list[str] = []
+    if show == "reached" and state.shown_result is not None:
+        shown = [change_text(state.shown_result, view, state.locale)]
+    elif show in ("full", "reached"):
+        shown = [result_summary(view, state.locale)]
+    if show == "reached":
+        state.shown_result = snapshot(view)
+    return Turn(messages=[*messages, *shown], expects=None, done=True, assessment=assessment, locale=state.locale,
+                result=view)

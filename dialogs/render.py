@@ -1,4 +1,5 @@
-"""Words for the dialog: the question on screen, its options, the summary and the result.
+"""Words for the dialog: the question on screen, its options and the summary of the answers (the result:
+:mod:`dialogs.result_view` and :mod:`dialogs.result_text`).
 
 Pure: state in, text out, every string from ``locales/`` (messages and jinja2 templates).
 """
@@ -11,10 +12,7 @@ from dialogs.state import DialogState
 from dialogs.turn import Expects, Option
 from locales import has, t
 from locales.formatting import format_cny, format_count
-from locales.templates import render
 from rules.explain import district_label
-
-RESULT_SECTION_BREAK = "\n=====\n"
 
 
 def option_label(question: Question, option_id: str, locale: str) -> str:
@@ -110,8 +108,3 @@ def summary_text(state: DialogState) -> str:
     lines.append(t(state.locale, "dialog.summary.how_to_change"))
     return "\n".join(lines)
 
-
-def result_messages(assessment: dict, locale: str) -> list[str]:
-    """The result as chat messages: total first, then awards, open questions, near misses, notes."""
-    text = render(locale, "result.txt.j2", a=assessment)
-    return [part.strip() for part in text.split(RESULT_SECTION_BREAK.strip()) if part.strip()]

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from dialogs.result_change import ResultSnapshot
 from rules.profile import Profile
 
 SCHEMA_VERSION = 2
@@ -33,6 +34,7 @@ class DialogState(BaseModel):
     as_of: dt.date | None = None  # assessment date; None: the day of each turn
     notice: str | None = None  # a message key to show once (e.g. after a migration)
     turn: int = 1  # the number of the turn on screen (CONTRACT §6): 1 at the start, +1 per message applied
+    shown_result: ResultSnapshot | None = None  # the result last shown, so a change answers with what moved
 
     def profile(self) -> Profile:
         """The answers as a validated profile (answers are validated when given, so this holds)."""

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from dialogs.result_view import ResultView
+
 
 class Option(BaseModel):
     id: str
@@ -31,3 +33,4 @@ class Turn(BaseModel):
     progress: Progress | None = None
     locale: Literal["zh-CN", "en"] = "zh-CN"
     turn: int = 1  # the turn's number (CONTRACT §6): a send answering an earlier turn is not applied again
+    result: ResultView | None = None  # the assessment grouped for display (every channel shows these sections)

@@ -2,7 +2,8 @@
 
 Strings live in ``locales/<lang>/*.yaml`` (flat or nested mappings; nested keys are
 joined with dots, and the file's stem is *not* part of the key). Placeholders use
-``str.format`` syntax: ``{amount}``. Jinja2 templates for longer texts live in
+``str.format`` syntax: ``{amount}``. A counted message has ``one`` and ``other`` forms and is
+looked up with :func:`tn`, the one plural rule used everywhere. Jinja2 templates for longer texts live in
 ``locales/<lang>/templates/``.
 
     >>> from locales import t
@@ -76,3 +77,15 @@ def t(locale: str, key: str, /, **params: object) -> str:
 
 def has(locale: str, key: str) -> bool:
     return key in catalog(locale)
+
+
+def plural_category(locale: str, count: int | float) -> str:
+    """The one plural rule of awardbot (CLDR's for our two languages): English has ``one`` for
+    exactly 1, Chinese does not inflect (always ``other``)."""
+    return "one" if locale == "en" and count == 1 else "other"
+
+
+def tn(locale: str, key: str, count: int | float, /, **params: object) -> str:
+    """A counted message: ``key.one`` / ``key.other`` chosen by :func:`plural_category`, ``{count}``
+    filled in (``tn("en", "result.sections.awards", 1)`` → "1 award")."""
+    return t(locale, f"{key}.{plural_category(locale, count)}", count=count, **params)

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import functools
-import unicodedata
 
 import jinja2
 
 from locales import LOCALE_DIR, normalize_locale, t
 from locales.formatting import format_cny
-
-
-def display_width(text: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: object, width: int) -> str:
-    text = str(text)
-    return text + " " * max(0, width - display_width(text))
+from locales.text import display_width, pad
 
 
 @functools.cache
@@ -33,6 +23,7 @@ def environment(locale: str) -> jinja2.Environment:
     )
     env.filters["cny"] = lambda value: format_cny(value, locale)
     env.filters["pad"] = pad
+    env.filters["width"] = display_width
     env.globals["t"] = lambda key, **params: t(locale, key, **params)
     return env
 

@@ -22,3 +22,16 @@ def normalize_text(text: str) -> str:
 def without_punctuation(text: str) -> str:
     """Letters, digits and single spaces only: ``“是的！”`` → ``是的``, ``n/a`` → ``n a``, ``don't`` → ``dont``."""
     return " ".join(_PUNCTUATION.sub(" ", text.translate(_APOSTROPHES)).split())
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal or a keyboard row: East Asian wide and full-width characters
+    take two (``渝中区`` is 6), combining marks none."""
+    return sum(0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+               for char in text)
+
+
+def pad(text: object, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` display columns (never cut)."""
+    text = str(text)
+    return text + " " * max(0, width - display_width(text))

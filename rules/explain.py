@@ -6,6 +6,8 @@ the formula that set the amount; near misses say what one change would bring.
 
 from __future__ import annotations
 
+import re
+
 from locales import has, t
 from locales.formatting import format_cny, format_count, format_figure, format_percent
 from rules.conditions import Facts, evaluate, lookup
@@ -32,6 +34,17 @@ def fact_label(fact: str, locale: str) -> str:
 def district_label(district: str, locale: str) -> str:
     key = f"districts.{district}"
     return t(locale, key) if has(locale, key) else district
+
+
+def department_label(unit: str | None, locale: str) -> str | None:
+    """A responsible unit (责任单位) in ``locale``: each department of "市经济信息委、市大数据发展局" by its name."""
+    if not unit:
+        return None
+    if locale != "en":
+        return unit
+    parts = [part.strip() for part in re.split(r"[、，,]", unit) if part.strip()]
+    return "; ".join(t(locale, f"departments.{part}") if has(locale, f"departments.{part}") else part
+                     for part in parts)
 
 
 def value_label(ruleset: Ruleset, fact: str, value: object, locale: str) -> str:
@@ -108,9 +121,12 @@ def formula_reason(ruleset: Ruleset, match: Match, facts: Facts, event: Facts | 
         base = eval_expr(formula.base, facts, event, match.event_index, [])
         if base is None and isinstance(formula.base, str):  # known as a range, and capped throughout it
             base_text = value_label(ruleset, formula.base, lookup(formula.base, facts, event), locale)
-        else:
-            base_text = money(base)
-        params = {"base": base_text, "rate": format_percent(formula.rate), "result": money(amount.value)}
+            params = {"base": base_text, "rate": format_percent(formula.rate), "result": money(amount.value)}
+            return t(locale, "reason.percentage_capped", cap=money(formula.cap), **params)
+        raw = base * formula.rate  # type: ignore[operator]
+        params = {"base": money(base), "rate": format_percent(formula.rate), "result": money(raw)}
+        if formula.cap is not None and raw > formula.cap:
+            return t(locale, "reason.percentage_over_cap", cap=money(formula.cap), **params)
         if formula.cap is not None:
             return t(locale, "reason.percentage_capped", cap=money(formula.cap), **params)
         return t(locale, "reason.percentage", **params)

@@ -11,13 +11,13 @@ survives a bot restart and needs no server-side state.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from dialogs.turn import Expects
 from locales import t
+from locales.text import display_width
 
 QUESTION_PREFIX = "q"
 FORGET_PREFIX = "forget"
@@ -68,10 +68,6 @@ def parse_question_button(data: str | None) -> QuestionButton | None:
     if len(parts) == 4:
         return QuestionButton(parts[1], parts[2], int(parts[3])) if parts[3].isdigit() else None
     return QuestionButton(parts[1], parts[2])
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _rows(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:

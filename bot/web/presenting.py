@@ -40,7 +40,7 @@ def turn_out(session_id: str, turn: Turn, history: list[dict[str, Any]] | None =
                               matches=[award_text(m, turn.locale) for m in turn.assessment.get("matches", [])])
     return TurnOut(session_id=session_id, messages=turn.messages, expects=turn.expects, done=turn.done,
                    assessment=turn.assessment, progress=turn.progress, locale=turn.locale,
-                   result_messages_from=result_start(turn), formatted=formatted,
+                   result_messages_from=result_start(turn), formatted=formatted, result=turn.result,
                    history=history)
 
 

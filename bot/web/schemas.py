@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from dialogs.result_view import ResultView
 from dialogs.turn import Expects, Progress
 
 MAX_MESSAGE_CHARS = 2000
@@ -61,6 +62,8 @@ class TurnOut(BaseModel):
         None, description="index in messages where the text rendering of the assessment starts "
                           "(for clients that show the assessment as cards instead)")
     formatted: Formatted | None = Field(None, description="amounts of the assessment, formatted for the locale")
+    result: ResultView | None = Field(None, description="the assessment grouped into the sections every channel "
+                                                        "shows (awards, possible, non-cash, …), in the locale")
     history: list[HistoryEntry] | None = Field(
         None, description="GET only: what was shown and said before this turn, oldest first (bounded), "
                           "so a reloaded page shows the whole conversation")

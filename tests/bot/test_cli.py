@@ -91,4 +91,4 @@ def test_chat_runs_a_conversation_from_stdin() -> None:
     done = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--as-of", "2026-11-24"], input=answers,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
-    assert "贵企业在哪个区县注册和纳税" in done.stdout and "预计最高可申报合计：0 元" in done.stdout
+    assert "贵企业在哪个区县注册和纳税" in done.stdout and "暂无可计入合计的奖补" in done.stdout
