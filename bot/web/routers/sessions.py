@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from bot.conversation_service import ConversationMissing
 from bot.web.deps import ServiceDep, SessionIdDep, new_session_id, session_key
 from bot.web.errors import ApiError
-from bot.web.presenting import award_chart, award_text, grouped_matches, total_text, turn_out
+from bot.web.presenting import award_chart, turn_out
 from bot.web.schemas import NewSession, TurnOut, UserMessage
 from bot.web.templating import render_html
 
@@ -67,10 +67,12 @@ async def forget_session(session_id: SessionIdDep, service: ServiceDep) -> Respo
 
 @router.get("/{session_id}/report", response_class=HTMLResponse, responses=NOT_FOUND,
             summary="Printable assessment report (HTML)")
-async def report(session_id: SessionIdDep, service: ServiceDep,
+async def report(session_id: SessionIdDep, service: ServiceDep, request: Request,
                  locale: Annotated[Literal["zh-CN", "en"] | None, Query()] = None) -> HTMLResponse:
-    """The assessment of the answers given so far as a printable page (``@media print``)."""
+    """The assessment of the answers given so far as a printable page (``@media print``), in the
+    sections every channel shows (:mod:`dialogs.result_view`)."""
     from dialogs.conversation import assessment_for
+    from dialogs.result_view import build_result_view
 
     state = await service.state(session_key(session_id))
     if state is None:
@@ -79,8 +81,9 @@ async def report(session_id: SessionIdDep, service: ServiceDep,
         state = state.model_copy(update={"locale": locale})
     assessment = assessment_for(state)
     shown = state.locale
+    view = build_result_view(assessment, shown)
     return render_html(
-        "report.html.j2", shown, assessment=assessment, finished=state.done, sections=grouped_matches(assessment),
-        chart=award_chart(assessment, shown), total=total_text(assessment, shown),
-        award=lambda match: award_text(match, shown),
+        "report.html.j2", shown, view=view, finished=state.done, chart=award_chart(view),
+        ruleset_version=assessment["ruleset_version"],
+        static_url=lambda name: str(request.url_for("static", path=name)),
     )

@@ -132,7 +132,9 @@
     ui.restartButton = el("button", { type: "button", className: "ab-tool ab-restart", onclick: restart });
     ui.closeButton = el("button", { type: "button", className: "ab-tool ab-close", onclick: closePanel, text: "×" });
     ui.progress = el("progress", { className: "ab-progress", max: "1", value: "0", hidden: true });
-    ui.log = el("div", { className: "ab-log", role: "log", "aria-live": "polite", "aria-relevant": "additions" });
+    // focusable, so the keyboard can scroll it when it holds nothing else to focus
+    ui.log = el("div", { className: "ab-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+                         tabindex: "0" });
     ui.options = el("div", { className: "ab-options" });
     ui.inputLabel = el("label", { className: "ab-visually-hidden", "for": "ab-input" });
     ui.input = el("input", { id: "ab-input", className: "ab-input", type: "text", autocomplete: "off",
@@ -143,7 +145,7 @@
 
     ui.panel = el("section", { id: "ab-panel", className: "ab-panel", role: "dialog", "aria-modal": "false",
                                "aria-labelledby": "ab-title", hidden: true }, [
-      el("header", { className: "ab-header" }, [
+      el("div", { className: "ab-header" }, [
         el("div", { className: "ab-heading" }, [ui.title, ui.subtitle]),
         el("div", { className: "ab-tools" }, [ui.langButton, ui.restartButton, ui.closeButton])
       ]),
@@ -173,6 +175,7 @@
     ui.closeButton.setAttribute("aria-label", s("close"));
     ui.closeButton.setAttribute("title", s("close"));
     ui.inputLabel.textContent = s("input_label");
+    ui.log.setAttribute("aria-label", s("log_label"));
     ui.send.textContent = s("send");
     ui.panel.setAttribute("lang", state.locale);  // each message carries its own lang
   }
