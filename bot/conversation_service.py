@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.session_record import SessionRecord, load_record
 from bot.store import AssessmentRecord, Store
+from bot.store.base import key_for_log
 from dialogs.conversation import current_turn, start, step
 from dialogs.state import DialogState
 from dialogs.turn import Turn
@@ -37,24 +38,36 @@ class ConversationService:
             return SessionRecord(dialog=state).showing(turn).to_json(), turn
 
         _, turn = await self.store.update(key, begin)
-        log.debug("conversation %s started", key)
+        log.debug("conversation %s started", key_for_log(key))
         return turn
 
     async def reply(self, key: str, text: str, channel: str, *, create: bool = True,
-                    locale: str | None = None) -> Turn:
+                    locale: str | None = None, fresh_locale: str | None = None,
+                    answering: int | None = None) -> Turn:
         """Apply one user message, atomically.
 
         A conversation that does not exist yet is started (in ``locale``) when ``create``; otherwise
         :class:`ConversationMissing` is raised and nothing is written, so a message racing a
-        deletion cannot bring a forgotten conversation back.
+        deletion cannot bring a forgotten conversation back. ``fresh_locale``: the conversation was
+        handed out but not stored yet (a web session before its first message): it is started in
+        that locale and ``text`` applied to it. ``answering``: the number of the turn ``text``
+        answers; when the conversation is no longer on that turn (a retried or duplicated send)
+        the text is not applied again and the current turn is returned. The check runs inside the
+        compare-and-set update, so concurrent duplicates are applied once.
         """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
             record = load_record(old)
             if record is None:
-                if not create:
+                if fresh_locale is not None:
+                    state, first = start(fresh_locale)
+                    record = SessionRecord(dialog=state).showing(first)
+                elif not create:
                     raise ConversationMissing(key)
-                state, turn = start(locale or self.default_locale)
-                return SessionRecord(dialog=state).showing(turn).to_json(), (turn, None)
+                else:
+                    state, turn = start(locale or self.default_locale)
+                    return SessionRecord(dialog=state).showing(turn).to_json(), (turn, None)
+            elif answering is not None and answering != record.dialog.turn:
+                return record.to_json(), (current_turn(record.dialog), None)
             was_done = record.dialog.done
             state, turn = step(record.dialog, text)
             if turn.turn > record.dialog.turn:  # applied: what was said and shown joins the transcript
@@ -87,7 +100,7 @@ class ConversationService:
     async def forget(self, key: str) -> int:
         """Delete the conversation and every assessment record of it."""
         removed = await self.store.forget(key)
-        log.info("conversation %s forgotten (%d items)", key, removed)
+        log.info("conversation %s forgotten (%d items)", key_for_log(key), removed)
         return removed
 
     async def _record(self, key: str, state: DialogState, turn: Turn, channel: str) -> None:
@@ -98,4 +111,4 @@ class ConversationService:
             locale=state.locale, ruleset_version=turn.assessment["ruleset_version"],
             profile=state.profile().model_dump(mode="json", exclude_none=True), result=turn.assessment)
         await self.store.add_record(record)
-        log.info("assessment recorded for %s (ruleset %s)", key, record.ruleset_version)
+        log.info("assessment recorded for %s (ruleset %s)", key_for_log(key), record.ruleset_version)

@@ -207,10 +207,21 @@
 
   // --- conversation ----------------------------------------------------------------------
 
-  async function request(method, path, body) {
+  // retries: how often to send again after a network error or a 5xx (safe for messages: they carry
+  // the turn they answer, and the server applies a turn's answer once)
+  async function request(method, path, body, retries) {
     setBusy(true);
     try {
-      return await api(method, path, body);
+      for (var attempt = 0; ; attempt++) {
+        var last = attempt >= (retries || 0);
+        try {
+          var result = await api(method, path, body);
+          if (result.status < 500 || last) return result;
+        } catch (e) {
+          if (last) throw e;
+        }
+        await new Promise(function (resolve) { setTimeout(resolve, 700); });
+      }
     } catch (e) {
       return { status: 0, ok: false, data: {} };
     } finally {
@@ -252,7 +263,7 @@
     if (state.busy || !text) return;
     if (!state.sessionId) { await startSession(); return; }
     var result = await request("POST", "/api/sessions/" + encodeURIComponent(state.sessionId) + "/messages",
-                               { text: text });
+                               { text: text, turn: state.turn ? state.turn.turn : undefined }, 1);
     if (result.status === 404) { forgetSession(); await startSession(s("session_gone")); return; }
     if (!result.ok) { failed(result); return; }
     appendMessage("user", shown || text, state.locale);
