@@ -16,6 +16,7 @@ from bot.session_record import SessionRecord, load_record
 from bot.store import AssessmentRecord, Store
 from bot.store.base import key_for_log
 from dialogs.conversation import current_turn, restart, start, step
+from dialogs.selection import toggle_option
 from dialogs.state import DialogState
 from dialogs.turn import Turn
 
@@ -80,6 +81,22 @@ class ConversationService:
         if finished is not None:
             await self._record(key, finished, turn, channel)
         return turn
+
+    async def toggle(self, key: str, question_key: str, option_id: str) -> list[str] | None:
+        """A multi-select button pressed: applied to the stored state (so fast taps never lose one);
+        the selection now, or ``None`` when there is no such conversation."""
+        def apply(old: str | None) -> tuple[str, list[str]]:
+            record = load_record(old)
+            if record is None:
+                raise ConversationMissing(key)  # nothing is written
+            state, selected = toggle_option(record.dialog, question_key, option_id)
+            return record.model_copy(update={"dialog": state}).to_json(), selected
+
+        try:
+            _, selected = await self.store.update(key, apply)
+        except ConversationMissing:
+            return None
+        return selected
 
     async def restart(self, key: str, locale: str | None = None) -> Turn:
         """Start over after the user confirmed it in the channel (every answer cleared)."""

@@ -215,6 +215,7 @@ def _store(state: DialogState, ask: Ask, value: Any) -> str | None:
     changed = ask.key in state.history and saved_answer(state, ask.key) != saved_answer(
         state.model_copy(update={"answers": answers}), ask.key)
     state.answers = answers
+    state.draft.pop(ask.key, None)  # the toggles were submitted
     if ask.key in state.skipped:
         state.skipped.remove(ask.key)
     if not is_range(value) and ask.key in state.refine_declined:
