@@ -218,8 +218,10 @@ def approx(figure: Figure, scale: Decimal = Decimal(1)) -> Approx:
     """The range a figure's wording allows, in whole units (yuan, persons), rounded outwards."""
     assert figure.wording is not None
     value = figure.value * scale
-    anchor = int(value.to_integral_value())
     floor, ceil = math.floor(value), math.ceil(value)
+    # the figure named, in whole units: the border it gives (below: 1.5多 → 1; above: 将近1.5 → 2)
+    anchor = ceil if figure.wording in ("nearly", "under", "at_most") else \
+        floor if figure.wording in ("more", "a_little_over", "over", "at_least") else int(value.to_integral_value())
     low_about, high_about = _ABOUT_RANGE
     match figure.wording:
         case "more":

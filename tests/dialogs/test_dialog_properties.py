@@ -45,9 +45,8 @@ def test_any_messages_never_raise_and_keep_state_valid_json(locale: str, message
                 assert state.answers.get(key) == value, (text, key)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(profiles, st.sampled_from(["zh-CN", "en"]), st.integers(0, 10**6))
-def test_a_finished_conversation_gives_the_engines_result(profile: Profile, locale: str, seed: int) -> None:
+def facts_a_user_can_answer(profile: Profile) -> dict:
+    """The profile's facts as a user answering the dialog gives them."""
     facts = profile.facts()
     # The dialog never asks a fact only because it bounds another (titles held bound the new ones,
     # revenue bounds software revenue): a user who knows the whole is taken to know the part too.
@@ -62,16 +61,7 @@ def test_a_finished_conversation_gives_the_engines_result(profile: Profile, loca
         for parent in question.depends_on:
             if facts.get(BY_ID[parent].field) is None:
                 facts.pop(question.field, None)
-    state, turn = converse(facts, locale, AS_OF, seed)
-    # exactly `awardbot assess` on the profile the answers form
-    assert turn.assessment == assess_profile(state.profile(), AS_OF, locale)
-    # and the same in-force result as the whole profile: nothing that mattered went unasked
-    def in_force(f: dict) -> tuple:
-        result = assess(default_ruleset(), f, AS_OF)
-        return (sorted((m.rule.rule_id, m.event_index, m.status, m.amount.value, m.counted)
-                       for m in result.matches if m.status in ("eligible", "possible")),
-                result.total_max_award_cny)
-    assert in_force(state.facts()) == in_force(facts)
+    return facts
 
 
 def _in_force(facts: dict) -> tuple:
@@ -82,21 +72,23 @@ def _in_force(facts: dict) -> tuple:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles, st.sampled_from(["zh-CN", "en"]), st.integers(0, 10**6))
+def test_a_finished_conversation_gives_the_engines_result(profile: Profile, locale: str, seed: int) -> None:
+    facts = facts_a_user_can_answer(profile)
+    state, turn = converse(facts, locale, AS_OF, seed)
+    # exactly `awardbot assess` on the profile the answers form
+    assert turn.assessment == assess_profile(state.profile(), AS_OF, locale)
+    # and the same in-force result as the whole profile: nothing that mattered went unasked
+    assert _in_force(state.facts()) == _in_force(facts)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profiles, st.integers(0, 10**6))
 def test_approximate_figures_end_at_the_exact_result_or_are_asked_back(profile: Profile, seed: int) -> None:
     """Every figure is first given as a range containing it (左右, 超过, 不到, 以上…) and exactly only
     when the dialog asks back: the result is the exact profile's, so a range never decided
     anything its figure would not, and every range that mattered was asked back."""
-    facts = profile.facts()
-    if facts.get("certifications") is not None:
-        facts.setdefault("new_certifications", [])
-    for part, whole in default_ruleset().fact_bounds.items():
-        if facts.get(whole) is not None and facts.get(part) is None:
-            facts[part] = 0
-    for question in QUESTIONS:
-        for parent in question.depends_on:
-            if facts.get(BY_ID[parent].field) is None:
-                facts.pop(question.field, None)
+    facts = facts_a_user_can_answer(profile)
     state, turn = converse(facts, "zh-CN", AS_OF, seed, limit=120, approximate=True)
     exact = _in_force(facts)
     got = _in_force(state.facts())
