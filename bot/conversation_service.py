@@ -27,10 +27,11 @@ class ConversationService:
         self.store = store
         self.default_locale = default_locale
 
-    async def start(self, key: str, locale: str | None = None) -> Turn:
+    async def start(self, key: str, locale: str | None = None, delivery: int | None = None) -> Turn:
         """Start (or start over) the conversation ``key``."""
         def begin(_old: str | None) -> tuple[str, Turn]:
             state, turn = start(locale or self.default_locale)
+            state.last_delivery = delivery
             return state.to_json(), turn
 
         _, turn = await self.store.update(key, begin)
@@ -38,12 +39,15 @@ class ConversationService:
         return turn
 
     async def reply(self, key: str, text: str, channel: str, *, create: bool = True,
-                    locale: str | None = None) -> Turn:
+                    locale: str | None = None, delivery: int | None = None) -> Turn:
         """Apply one user message, atomically.
 
         A conversation that does not exist yet is started (in ``locale``) when ``create``; otherwise
         :class:`ConversationMissing` is raised and nothing is written, so a message racing a
-        deletion cannot bring a forgotten conversation back.
+        deletion cannot bring a forgotten conversation back. ``delivery`` is the channel's
+        increasing id of the message (Telegram's ``update_id``): one at or below the last applied
+        is a redelivery, not applied again; the answer is the current turn. It is written with the
+        new state in one step, so a crash between applying and answering cannot apply it twice.
         """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
             state = load_state(old)
@@ -51,9 +55,15 @@ class ConversationService:
                 if not create:
                     raise ConversationMissing(key)
                 state, turn = start(locale or self.default_locale)
+                state.last_delivery = delivery
                 return state.to_json(), (turn, None)
+            if delivery is not None and state.last_delivery is not None and delivery <= state.last_delivery:
+                log.debug("conversation %s: delivery %s applied before; not again", key, delivery)
+                return old, (current_turn(state), None)  # type: ignore[return-value]
             was_done = state.done
             state, turn = step(state, text)
+            if delivery is not None:
+                state.last_delivery = delivery
             return state.to_json(), (turn, state if turn.done and not was_done else None)
 
         _, (turn, finished) = await self.store.update(key, apply)

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(None, description="secret token Telegram must send "
                                                                         "with every webhook request")
     telegram_base_url: str | None = Field(None, description="Bot API base URL (tests point it at an emulator)")
+    public_base_url: str | None = Field(None, description="public address of the web app (https://host), for "
+                                                          "links sent elsewhere, e.g. the printable report "
+                                                          "offered in Telegram")
 
     @property
     def store_url(self) -> str:
