@@ -230,14 +230,16 @@ class CallbackHandlers:
 
     async def _reshow(self, update: Update, context: Context, turn: Turn | None,
                       notice: str = "telegram.stale_button") -> None:
-        """Not acted on: say so briefly, drop the pressed message's keyboard, show the current question."""
+        """Not acted on: say so briefly, drop the pressed message's keyboard (unless it is the open
+        confirmation), show the current question with its keyboard."""
         query = update.callback_query
         assert query is not None
         locale = turn.locale if turn is not None else user_locale(update)
         await query.answer(t(locale, notice))
         message = _message(query)
-        if message is not None and message.reply_markup is not None:
-            forget_open_keyboard(chat_data(context), message.message_id)
+        marks = await load_marks(self.service.store, _chat_id(update))
+        if message is not None and message.reply_markup is not None and message.message_id != marks.confirm:
+            forget_open_keyboard(chat_data(context), message.message_id)  # an open confirmation stays open
             await remove_keyboard(query.get_bot(), message.chat_id, message.message_id)
         if turn is not None:
             await self.show(update, context, turn)
