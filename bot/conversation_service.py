@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from bot.store import AssessmentRecord, Store
+from bot.store.base import key_for_log
 from dialogs.conversation import current_turn, start, step
 from dialogs.state import DialogState, load_state
 from dialogs.turn import Turn
@@ -35,31 +36,41 @@ class ConversationService:
             return state.to_json(), turn
 
         _, turn = await self.store.update(key, begin)
-        log.debug("conversation %s started", key)
+        log.debug("conversation %s started", key_for_log(key))
         return turn
 
     async def reply(self, key: str, text: str, channel: str, *, create: bool = True,
-                    locale: str | None = None, delivery: int | None = None) -> Turn:
+                    locale: str | None = None, fresh_locale: str | None = None,
+                    answering: int | None = None, delivery: int | None = None) -> Turn:
         """Apply one user message, atomically.
 
         A conversation that does not exist yet is started (in ``locale``) when ``create``; otherwise
         :class:`ConversationMissing` is raised and nothing is written, so a message racing a
-        deletion cannot bring a forgotten conversation back. ``delivery`` is the channel's
-        increasing id of the message (Telegram's ``update_id``): one at or below the last applied
-        is a redelivery, not applied again; the answer is the current turn. It is written with the
-        new state in one step, so a crash between applying and answering cannot apply it twice.
+        deletion cannot bring a forgotten conversation back. ``fresh_locale``: the conversation was
+        handed out but not stored yet (a web session before its first message): it is started in
+        that locale and ``text`` applied to it. ``answering``: the number of the turn ``text``
+        answers; when the conversation is no longer on that turn (a retried or duplicated send)
+        the text is not applied again and the current turn is returned. ``delivery``: the channel's
+        increasing id of the message (Telegram's ``update_id``); one at or below the last applied is
+        a redelivery, likewise not applied again. Both checks run inside the compare-and-set update,
+        with the new state in one write, so neither concurrent duplicates nor a crash between
+        applying and answering apply a message twice.
         """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
             state = load_state(old)
             if state is None:
-                if not create:
+                if fresh_locale is not None:
+                    state, _ = start(fresh_locale)
+                elif not create:
                     raise ConversationMissing(key)
-                state, turn = start(locale or self.default_locale)
-                state.last_delivery = delivery
-                return state.to_json(), (turn, None)
-            if delivery is not None and state.last_delivery is not None and delivery <= state.last_delivery:
-                log.debug("conversation %s: delivery %s applied before; not again", key, delivery)
-                return old, (current_turn(state), None)  # type: ignore[return-value]
+                else:
+                    state, turn = start(locale or self.default_locale)
+                    state.last_delivery = delivery
+                    return state.to_json(), (turn, None)
+            elif answering is not None and answering != state.turn:
+                return state.to_json(), (current_turn(state), None)
+            elif delivery is not None and state.last_delivery is not None and delivery <= state.last_delivery:
+                return state.to_json(), (current_turn(state), None)
             was_done = state.done
             state, turn = step(state, text)
             if delivery is not None:
@@ -84,7 +95,7 @@ class ConversationService:
     async def forget(self, key: str) -> int:
         """Delete the conversation and every assessment record of it."""
         removed = await self.store.forget(key)
-        log.info("conversation %s forgotten (%d items)", key, removed)
+        log.info("conversation %s forgotten (%d items)", key_for_log(key), removed)
         return removed
 
     async def _record(self, key: str, state: DialogState, turn: Turn, channel: str) -> None:
@@ -95,4 +106,4 @@ class ConversationService:
             locale=state.locale, ruleset_version=turn.assessment["ruleset_version"],
             profile=state.profile().model_dump(mode="json", exclude_none=True), result=turn.assessment)
         await self.store.add_record(record)
-        log.info("assessment recorded for %s (ruleset %s)", key, record.ruleset_version)
+        log.info("assessment recorded for %s (ruleset %s)", key_for_log(key), record.ruleset_version)

@@ -1,10 +1,13 @@
-"""``awardbot serve``: run the product in one process — API, widget and staff page on
-``127.0.0.1:8000`` by default, and the Telegram bot too when ``TELEGRAM_BOT_TOKEN`` is set.
+"""``awardbot serve``: run the product — API, widget and staff page on ``127.0.0.1:8000`` by
+default, and the Telegram bot too when ``TELEGRAM_BOT_TOKEN`` is set (its webhook, if any, on the
+same app and port).
 
-uvicorn runs programmatically: ``uvicorn.Server`` in an ``asyncio.Runner`` on uvicorn's loop factory
-(uvloop). The FastAPI lifespan opens the store and starts the Telegram bot in the same loop; on
-SIGINT/SIGTERM uvicorn drains the requests, then the lifespan stops Telegram and closes the store,
-and the command exits 0.
+One worker: uvicorn runs programmatically, ``uvicorn.Server`` in an ``asyncio.Runner`` on uvicorn's
+loop factory (uvloop). The FastAPI lifespan opens the store and starts the Telegram bot in the same
+loop; on SIGINT/SIGTERM uvicorn drains the requests, then the lifespan stops Telegram and closes
+the store, and the command exits 0. ``--workers N``: uvicorn's process supervisor runs N such
+workers on one listening socket, sharing the store (SQLite in WAL mode on one machine, Redis
+across machines); the Telegram bot polls in exactly one of them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from locales import normalize_locale, t
 
 if TYPE_CHECKING:
     import uvicorn
+    from fastapi import FastAPI
 
     from bot.settings import Settings
 
@@ -27,6 +31,9 @@ log = logging.getLogger("bot.serve")
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler")
 """At INFO these log every request URL, and Bot API URLs contain the bot token."""
 GRACEFUL_SHUTDOWN_SECONDS = 10
+BACKLOG = 4096
+"""Pending connections the kernel queues (uvicorn's default 2048 is below a 1,000-user burst on
+several listeners; the kernel caps it at net.core.somaxconn)."""
 
 
 def configure_logging(level: str) -> None:
@@ -45,7 +52,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
     from bot.settings import Settings
 
     overrides = {name: value for name, value in (("host", args.host), ("port", args.port),
-                                                 ("telegram_webhook_url", args.webhook)) if value is not None}
+                                                 ("telegram_webhook_url", args.webhook),
+                                                 ("workers", args.workers)) if value is not None}
     try:
         return Settings(**overrides)
     except ValidationError as exc:
@@ -55,19 +63,64 @@ def load_settings(args: argparse.Namespace) -> Settings:
                            problem=problem)) from None
 
 
+def build_app(settings: Settings, telegram_options: dict | None = None) -> FastAPI:
+    """The web app with the Telegram bot alongside (and its webhook route when configured)."""
+    from bot.telegram_runner import install_webhook_route, telegram_alongside
+    from bot.web.main import create_app
+
+    app = create_app(settings, background=[telegram_alongside(settings, telegram_options)])
+    install_webhook_route(app, settings)
+    return app
+
+
+def worker_app() -> FastAPI:
+    """The app factory each worker process calls (``--workers`` > 1); settings from the environment,
+    where :func:`cmd_serve` put the command line's overrides."""
+    from bot.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return build_app(settings)
+
+
+def worker_count(settings: Settings) -> int:
+    return settings.workers or os.cpu_count() or 1
+
+
+def _uvicorn_config(settings: Settings, app: object, **options: object) -> uvicorn.Config:
+    import uvicorn
+
+    return uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_config=None, log_level=settings.log_level.lower(),
+        access_log=settings.log_level.upper() == "DEBUG", lifespan="on", server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS, proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips, backlog=BACKLOG, **options,
+    )
+
+
 def build_server(settings: Settings) -> uvicorn.Server:
     """uvicorn serving the app; the app's lifespan opens the store and starts Telegram."""
     import uvicorn
 
-    from bot.web.main import create_app
+    return uvicorn.Server(_uvicorn_config(settings, build_app(settings)))
 
-    app = create_app(settings, with_telegram=True)
-    config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_config=None, log_level=settings.log_level.lower(),
-        access_log=settings.log_level.upper() == "DEBUG", lifespan="on", server_header=False,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
-    return uvicorn.Server(config)
+
+def _serve_workers(settings: Settings, workers: int) -> int:
+    """N worker processes on one socket (uvicorn's supervisor restarts a worker that dies)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    for name, value in (("HOST", settings.host), ("PORT", settings.port), ("WORKERS", workers),
+                        ("TELEGRAM_WEBHOOK_URL", settings.telegram_webhook_url)):
+        if value is not None:
+            os.environ[f"AWARDBOT_{name}"] = str(value)
+    config = _uvicorn_config(settings, "bot.serve_cli:worker_app", factory=True, workers=workers)
+    sock = config.bind_socket()
+    log.info("serving on http://%s:%d with %d workers (widget /static/widget.js, staff page /staff, "
+             "API docs /docs)", settings.host, settings.port, workers)
+    Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+    log.info("stopped")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -75,6 +128,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = load_settings(args)
     configure_logging(settings.log_level)
+    workers = worker_count(settings)
+    if workers > 1:
+        return _serve_workers(settings, workers)
     server = build_server(settings)
     received: list[int] = []
 
@@ -103,11 +159,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from bot.settings import settings_help
 
     locale = "en"  # like the rest of ``awardbot --help``
-    epilog = f"{t(locale, 'web.serve.settings_title')}\n{settings_help()}"
+    epilog = f"{t(locale, 'web.serve.notes')}\n\n{t(locale, 'web.serve.settings_title')}\n{settings_help()}"
     parser = subparsers.add_parser(
         "serve", help=t(locale, "web.serve.description"), description=t(locale, "web.serve.description"),
         epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default=None, help=t(locale, "web.serve.host_help"))
     parser.add_argument("--port", type=int, default=None, help=t(locale, "web.serve.port_help"))
     parser.add_argument("--webhook", default=None, metavar="URL", help=t(locale, "web.serve.webhook_help"))
+    parser.add_argument("--workers", type=int, default=None, metavar="N", help=t(locale, "web.serve.workers_help"))
     parser.set_defaults(handler=cmd_serve)

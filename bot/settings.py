@@ -26,6 +26,22 @@ class Settings(BaseSettings):
                                                            "to read assessment records")
     default_locale: str = Field("zh-CN", description="language of new conversations: zh-CN or en")
     log_level: str = Field("INFO", description="logging level")
+    workers: int = Field(1, ge=0, le=64, description="worker processes sharing the store (0: one per CPU core); "
+                                                     "the Telegram bot runs in exactly one of them")
+    public_base_url: str | None = Field(None, description="public URL of this server, e.g. https://help.example.com "
+                                                          "(absolute links in pages; default: relative links)")
+    allowed_hosts: str = Field("localhost,127.0.0.1,::1", description="comma-separated Host names answered "
+                                                                      "(plus the public URL's); '*' for any")
+    forwarded_allow_ips: str = Field("127.0.0.1", description="proxies trusted for X-Forwarded-For/-Proto "
+                                                              "(comma-separated, '*' for any)")
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="largest request body accepted by /api and the "
+                                                               "Telegram webhook (larger: 413)")
+    rate_limits: bool = Field(True, description="rate limits per client and per session ('off' for load tests)")
+    rate_limit_client: str = Field("300/minute", description="requests to /api per client address")
+    rate_limit_new_sessions: str = Field("20/minute;200/hour", description="new conversations per client address")
+    rate_limit_session: str = Field("60/minute", description="messages per conversation")
+    session_secret: SecretStr | None = Field(None, description="key signing new session ids; set the same on "
+                                                               "every machine (default: kept in the store)")
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "AWARDBOT_TELEGRAM_BOT_TOKEN"),
         description="Telegram bot token; when set, the Telegram bot runs too (env TELEGRAM_BOT_TOKEN)")
@@ -34,9 +50,6 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(None, description="secret token Telegram must send "
                                                                         "with every webhook request")
     telegram_base_url: str | None = Field(None, description="Bot API base URL (tests point it at an emulator)")
-    public_base_url: str | None = Field(None, description="public address of the web app (https://host), for "
-                                                          "links sent elsewhere, e.g. the printable report "
-                                                          "offered in Telegram")
 
     @property
     def store_url(self) -> str:

@@ -9,6 +9,7 @@ Back ends only supply the primitive read (``_read_snapshot``) and conditional wr
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 import time
@@ -78,6 +79,13 @@ class KeyLocks:
             yield
 
 
+def key_for_log(key: str) -> str:
+    """A conversation key as logs show it: its kind and a short hash, never the id (a web session id
+    is a credential: it reads and deletes the conversation)."""
+    kind, _, _ = key.partition(":")
+    return f"{kind}:#{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
 def _check_key(key: str) -> None:
     if not isinstance(key, str) or not key:
         raise ValueError("a conversation key must be a non-empty string")
@@ -129,20 +137,20 @@ class Store(ABC):
                     version, incarnation = current.version + 1, snapshot.token.incarnation
                 written = Conversation(key=key, version=version, state_json=new_state, updated_at=time.time())
                 if await self._write_if_unchanged(written, incarnation, expected=snapshot.token):
-                    log.debug("conversation %s written at version %d", key, version)
+                    log.debug("conversation %s written at version %d", key_for_log(key), version)
                     return written, result
-                log.debug("conversation %s changed under attempt %d; retrying", key, attempt + 1)
+                log.debug("conversation %s changed under attempt %d; retrying", key_for_log(key), attempt + 1)
                 await asyncio.sleep(
                     random.uniform(0, min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2**attempt))
                 )
-        raise StoreConflict(f"conversation {key!r} kept changing; gave up after {self.max_attempts} attempts")
+        raise StoreConflict(f"conversation {key_for_log(key)} kept changing; gave up after {self.max_attempts} attempts")
 
     async def create(self, key: str, state_json: str) -> Conversation:
         """Create a conversation at version 1; ``ConversationExists`` if a live one is there."""
 
         def only_if_absent(old_state: str | None) -> tuple[str, None]:
             if old_state is not None:
-                raise ConversationExists(f"conversation {key!r} already exists")
+                raise ConversationExists(f"conversation {key_for_log(key)} already exists")
             return state_json, None
 
         conversation, _ = await self.update(key, only_if_absent)

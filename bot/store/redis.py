@@ -20,7 +20,14 @@ from datetime import datetime
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
-from bot.store.base import DEFAULT_IDLE_TTL_SECONDS, DEFAULT_MAX_ATTEMPTS, Snapshot, Store, StoreConflict
+from bot.store.base import (
+    DEFAULT_IDLE_TTL_SECONDS,
+    DEFAULT_MAX_ATTEMPTS,
+    Snapshot,
+    Store,
+    StoreConflict,
+    key_for_log,
+)
 from bot.store.models import AssessmentRecord, CasToken, Conversation, as_utc
 
 log = logging.getLogger(__name__)
@@ -186,9 +193,9 @@ class RedisStore(Store):
                     pipe.delete(by_conversation)
                     removed = int((await pipe.execute())[0])
                 except WatchError:
-                    log.debug("conversation %s changed while being forgotten; retrying", conversation_key)
+                    log.debug("conversation %s changed while being forgotten; retrying", key_for_log(conversation_key))
                     continue
-                log.debug("forgot conversation %s: %d items", conversation_key, removed)
+                log.debug("forgot conversation %s: %d items", key_for_log(conversation_key), removed)
                 return removed
         raise StoreConflict(f"conversation {conversation_key!r} kept changing while being forgotten")
 

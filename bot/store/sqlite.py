@@ -22,7 +22,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from bot.store.base import DEFAULT_IDLE_TTL_SECONDS, DEFAULT_MAX_ATTEMPTS, Snapshot, Store, StoreError
+from bot.store.base import (
+    DEFAULT_IDLE_TTL_SECONDS,
+    DEFAULT_MAX_ATTEMPTS,
+    Snapshot,
+    Store,
+    StoreError,
+    key_for_log,
+)
 from bot.store.models import AssessmentRecord, CasToken, Conversation, as_utc
 
 log = logging.getLogger(__name__)
@@ -234,7 +241,7 @@ class SqliteStore(Store):
                 "DELETE FROM records WHERE conversation_key = ?", (conversation_key,)
             ).rowcount
         log.debug(
-            "forgot conversation %s: %d conversation, %d records", conversation_key, conversations, records
+            "forgot conversation %s: %d conversation, %d records", key_for_log(conversation_key), conversations, records
         )
         return conversations + records
 

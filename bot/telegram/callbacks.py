@@ -12,6 +12,7 @@ the same result. An answer given by button is echoed into its question message.
 from __future__ import annotations
 
 import contextlib
+import secrets
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
@@ -247,10 +248,10 @@ class CallbackHandlers:
     async def _report_url(self, key: str, chat_id: int) -> str:
         """A printable report of this chat's answers: a copy under a new web session id (192 random bits),
         deleted with the chat's data by /forget."""
-        from bot.web.deps import new_session_id, session_key
+        from bot.web.deps import session_key
 
         conversation = await self.service.store.get(key)
-        session_id = new_session_id()
+        session_id = secrets.token_urlsafe(24)  # a stored session's id: 192 random bits
         state_json = conversation.state_json if conversation else "{}"
         await self.service.store.update(session_key(session_id), lambda _old: (state_json, None))
         marks = await load_marks(self.service.store, chat_id)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 import re
-import secrets
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -18,7 +17,6 @@ from bot.conversation_service import ConversationService
 from bot.settings import Settings
 from bot.web.errors import ApiError
 
-SESSION_ID_BYTES = 24  # 192 bits of randomness, 32 URL-safe characters
 SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,128}")
 SESSION_KEY_PREFIX = "web:"
 
@@ -34,10 +32,6 @@ async def get_service(request: Request) -> ConversationService:
     if service is None:  # the lifespan has not opened the store (yet)
         raise ApiError(503, "web.errors.store_unavailable")
     return service
-
-
-def new_session_id() -> str:
-    return secrets.token_urlsafe(SESSION_ID_BYTES)
 
 
 def session_key(session_id: str) -> str:

@@ -7,11 +7,14 @@ Validation errors keep FastAPI's ``detail`` list (``loc``, ``type``) with a loca
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 from bot.store import StoreError
 from locales import t
@@ -32,17 +35,56 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def request_locale(request: Request) -> str:
-    """The language to answer errors and pages in: ``Accept-Language``, else the default locale."""
-    header = request.headers.get("accept-language", "")
+STATUS_KEYS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+               429: "rate_limited"}
+"""Errors raised by Starlette/FastAPI themselves (routing, body limit), by status."""
+
+
+ERROR_DESCRIPTIONS = {
+    400: "the request could not be read",
+    401: "missing or wrong staff token, or none configured",
+    404: "not found",
+    413: "the request body is larger than AWARDBOT_MAX_BODY_BYTES",
+    422: "a parameter or the body is not valid (the message names it)",
+    429: "rate limit reached; Retry-After says when to try again",
+    503: "the conversation store is not reachable",
+}
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx/5xx of the API (CONTRACT §6)."""
+
+    detail: Any = Field(description="the message again, or for 422 the list of problems (loc, field, msg)")
+    message: str = Field(description="one sentence in the request's language (Accept-Language)")
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses, all with the contract's error shape."""
+    return {status: {"model": ErrorOut, "description": ERROR_DESCRIPTIONS[status]} for status in statuses}
+
+
+def locale_from_header(header: str, default: str) -> str:
+    """The first of our languages an ``Accept-Language`` header names, else ``default``."""
     for part in header.split(","):
         tag = part.split(";", 1)[0].strip().lower()
         if tag.startswith("en"):
             return "en"
         if tag.startswith("zh"):
             return "zh-CN"
+    return default
+
+
+def request_locale(request: Request) -> str:
+    """The language to answer errors and pages in: ``Accept-Language``, else the default locale."""
     settings = getattr(request.app.state, "settings", None)
-    return getattr(settings, "default_locale", "zh-CN")
+    return locale_from_header(request.headers.get("accept-language", ""),
+                              getattr(settings, "default_locale", "zh-CN"))
+
+
+def _choices(expected: str, locale: str) -> str:
+    """pydantic's ``'json' or 'csv'`` as ``json、csv`` / ``json, csv``: one language per message."""
+    options = re.findall(r"'([^']*)'", expected) or [expected]
+    return t(locale, "web.errors.choice_separator").join(options)
 
 
 def _problem(error: dict[str, Any], locale: str, example: str) -> str:
@@ -61,7 +103,7 @@ def _problem(error: dict[str, Any], locale: str, example: str) -> str:
     elif kind == "literal_error" and field == "locale":
         key = "locale"
     elif kind in ("literal_error", "enum"):
-        key, params = "choice", {"choices": ctx.get("expected", "")}
+        key, params = "choice", {"choices": _choices(str(ctx.get("expected", "")), locale)}
     elif kind == "json_invalid":
         key = "bad_json"
     elif kind in ("model_attributes_type", "dict_type", "model_type"):
@@ -95,6 +137,12 @@ def localised_errors(errors: list[dict[str, Any]], locale: str, path: str) -> li
     return out
 
 
+def path_for_log(request: Request) -> str:
+    """The route's template (``/api/sessions/{session_id}``), never the path: it holds session ids."""
+    route = request.scope.get("route")
+    return getattr(route, "path", None) or "(no route)"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_failed(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -107,14 +155,25 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=exc.status, content={"detail": message, "message": message},
                             headers=exc.headers)
 
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        status = exc.status_code
+        key = STATUS_KEYS.get(status, "internal" if status >= 500 else "bad_request")
+        settings = request.app.state.settings
+        message = t(request_locale(request), f"web.errors.{key}", method=request.method,
+                    limit=settings.max_body_bytes, seconds=(exc.headers or {}).get("Retry-After", "60"))
+        return JSONResponse(status_code=status, content={"detail": message, "message": message},
+                            headers=exc.headers)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        log.error("unexpected error on %s %s: %s", request.method, path_for_log(request), type(exc).__name__,
+                  exc_info=exc)
         message = t(request_locale(request), "web.errors.internal")
         return JSONResponse(status_code=500, content={"detail": message, "message": message})
 
     @app.exception_handler(StoreError)
     async def store_failed(request: Request, exc: StoreError) -> JSONResponse:
-        log.error("store error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        log.error("store error on %s %s: %s", request.method, path_for_log(request), type(exc).__name__)
         message = t(request_locale(request), "web.errors.store_unavailable")
         return JSONResponse(status_code=503, content={"detail": message, "message": message})

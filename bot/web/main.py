@@ -2,18 +2,19 @@
 
 ``create_app(settings)`` opens the store from the settings in the app's lifespan and closes it on
 shutdown; tests pass an open ``store`` instead (then no lifespan is needed, e.g. with
-``httpx.ASGITransport``). With ``with_telegram=True`` and ``TELEGRAM_BOT_TOKEN`` set, the Telegram
-bot runs in the same event loop, started and stopped by the lifespan.
+``httpx.ASGITransport``). ``background``: things to run next to the web while it serves (``awardbot
+serve`` passes the Telegram bot), each an async context manager made from the app once the store is
+open; they stop before the store closes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+import re
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -23,19 +24,23 @@ from fastapi.staticfiles import StaticFiles
 from bot.conversation_service import ConversationService
 from bot.settings import Settings
 from bot.store import Store, open_store
-from bot.telegram_runner import run_telegram, stop_telegram_task
 from bot.web.errors import ApiError, install_error_handlers
+from bot.web.hardening import Hardening, content_security_policies
+from bot.web.rate_limits import RateLimiter
 from bot.web.routers import faq, pages, records, sessions
 from bot.web.schemas import Health
+from bot.web.session_ids import SessionIds
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 HEALTH_PROBE_KEY = "health:probe"
+DOCS_ASSETS = "/static/docs"
+
+Background = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
-def _lifespan(settings: Settings, with_telegram: bool,
-              telegram_options: Mapping[str, Any]) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _lifespan(settings: Settings, background: Sequence[Background]) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
@@ -44,71 +49,80 @@ def _lifespan(settings: Settings, with_telegram: bool,
                 stack.push_async_callback(store.close)
                 app.state.service = ConversationService(store, settings.default_locale)
                 log.info("store opened (%s)", settings.store_url.split("://", 1)[0])
-            if with_telegram and settings.telegram_bot_token is not None:
-                stopping = asyncio.Event()
-                task = asyncio.create_task(run_telegram(settings, app.state.service, telegram_options, stopping),
-                                           name="telegram")
-                stack.push_async_callback(stop_telegram_task, task, stopping)  # runs before the store closes
+            stack.push_async_callback(app.state.rate_limiter.close)
+            for run_alongside in background:  # entered after the store opened, left before it closes
+                await stack.enter_async_context(run_alongside(app))
             try:
                 yield
             finally:
-                log.info("shutting down: stopping Telegram (if running) and closing the store")
+                log.info("shutting down: stopping what runs alongside and closing the store")
         if not app.state.external_store:
             app.state.service = None
 
     return lifespan
 
 
-def _serve_api_docs_offline(app: FastAPI) -> None:
-    """``/docs`` with Swagger UI's files from the swagger-ui-bundle package instead of a CDN."""
-    import swagger_ui_bundle
+def _serve_api_docs_offline(app: FastAPI) -> list[str]:
+    """``/docs``: current Swagger UI from the fastapi-offline package's files, no CDN. Returns the
+    page's inline scripts (allowed by hash in its Content Security Policy)."""
+    import fastapi_offline
     from fastapi.openapi.docs import get_swagger_ui_html
 
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    assets = Path(fastapi_offline.__file__).parent / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
 
-    @app.get("/docs", include_in_schema=False)
-    async def api_docs() -> HTMLResponse:
+    def page() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="awardbot API",
-                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/swagger/swagger-ui.css",
-                                   swagger_favicon_url="/static/swagger/favicon-32x32.png")
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url="/favicon.ico")
+
+    @app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        return page()
+
+    return re.findall(r"<script>(.*?)</script>", bytes(page().body).decode(), flags=re.S)
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None, with_telegram: bool = False,
-               telegram_options: Mapping[str, Any] | None = None) -> FastAPI:
-    """The ASGI app. ``store``: an open store the caller owns (else one is opened from ``settings``).
+def allowed_hosts(settings: Settings) -> frozenset[str] | None:
+    names = {name.strip().lower().strip("[]") for name in settings.allowed_hosts.split(",") if name.strip()}
+    if "*" in names:
+        return None
+    if settings.public_base_url:
+        names.add((urlsplit(settings.public_base_url).hostname or "").lower())
+    if settings.host not in ("0.0.0.0", "::", ""):
+        names.add(settings.host.lower())
+    return frozenset(names)
 
-    ``telegram_options`` go to :func:`bot.telegram.app.build_application` (tests pass the
-    ``request`` / ``get_updates_request`` of an emulator).
-    """
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None,
+               background: Sequence[Background] = ()) -> FastAPI:
+    """The ASGI app. ``store``: an open store the caller owns (else one is opened from ``settings``)."""
     settings = settings or Settings()
     app = FastAPI(
         title="awardbot",
         summary="Which Chongqing software-industry awards can an enterprise claim: chat API, widget, FAQ",
         version="0.1.0",
-        docs_url=None,  # served below from the packaged Swagger UI: /docs works without a CDN
-        lifespan=_lifespan(settings, with_telegram, telegram_options or {}),
+        docs_url=None,  # served below from packaged Swagger UI files: /docs works without a CDN
+        redoc_url=None,
+        lifespan=_lifespan(settings, background),
     )
     app.state.settings = settings
     app.state.external_store = store is not None
     app.state.service = ConversationService(store, settings.default_locale) if store is not None else None
+    app.state.session_ids = SessionIds(settings)
+    app.state.rate_limiter = RateLimiter(settings)
 
-    app.add_middleware(
-        CORSMiddleware,  # the widget is embedded in other sites' pages and calls the API from there
-        allow_origins=["*"],
-        allow_methods=["GET", "POST", "DELETE"],
-        allow_headers=["Content-Type", "Accept-Language"],
-        max_age=600,
-    )
     install_error_handlers(app)
     app.include_router(sessions.router)
     app.include_router(faq.router)
     app.include_router(records.router)
     app.include_router(pages.router)
-    _serve_api_docs_offline(app)
+    docs_scripts = _serve_api_docs_offline(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/healthz", response_model=Health, tags=["meta"], summary="Liveness and store check")
+    @app.get("/healthz", response_model=Health, tags=["meta"], summary="Liveness and store check",
+             responses={503: {"description": "the store is not reachable"}})
     async def healthz() -> Health:
         service = app.state.service
         if service is None:
@@ -116,4 +130,16 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         await service.store.get(HEALTH_PROBE_KEY)  # a StoreError here answers 503
         return Health(status="ok")
 
+    app.add_middleware(
+        CORSMiddleware,  # the widget is embedded in other sites' pages and calls the API from there
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Content-Type", "Accept-Language"],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(Hardening, allowed_hosts=allowed_hosts(settings),  # outermost: before CORS and the app
+                       policies=content_security_policies(docs_scripts), default_locale=settings.default_locale,
+                       max_body_bytes=settings.max_body_bytes,
+                       strict_transport=(settings.public_base_url or "").startswith("https://"))
     return app

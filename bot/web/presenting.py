@@ -49,7 +49,7 @@ def turn_out(session_id: str, turn: Turn) -> TurnOut:
         formatted = Formatted(total=total_text(turn.assessment, turn.locale),
                               matches=[award_text(m, turn.locale) for m in turn.assessment.get("matches", [])])
     return TurnOut(session_id=session_id, messages=turn.messages, expects=turn.expects, done=turn.done,
-                   assessment=turn.assessment, progress=turn.progress, locale=turn.locale,
+                   assessment=turn.assessment, turn=turn.turn, progress=turn.progress, locale=turn.locale,
                    result_messages_from=_result_start(turn), formatted=formatted, result=turn.result)
 
 

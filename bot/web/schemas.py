@@ -29,6 +29,9 @@ class UserMessage(BaseModel):
 
     text: MessageText = Field(description="an answer (option ids or labels, several joined by commas), "
                                           "or a command such as 跳过 / skip, 返回 / back, English / 中文")
+    turn: int | None = Field(None, ge=1, le=1_000_000,
+                             description="the number of the turn this answers; a send for a turn the "
+                                         "conversation has already left is not applied again (safe retries)")
 
 
 class Formatted(BaseModel):
@@ -46,6 +49,7 @@ class TurnOut(BaseModel):
     expects: Expects | None
     done: bool
     assessment: dict[str, Any] | None
+    turn: int = Field(description="the turn's number (1, 2, …); send it back with the answer")
     progress: Progress | None = None
     locale: Literal["zh-CN", "en"] = "zh-CN"
     result_messages_from: int | None = Field(

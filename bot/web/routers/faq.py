@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from bot.web.errors import ApiError
+from bot.web.errors import ApiError, error_responses
+from bot.web.rate_limits import limit_client
 
-router = APIRouter(prefix="/api", tags=["faq"])
+router = APIRouter(prefix="/api", tags=["faq"], dependencies=[Depends(limit_client)],
+                   responses=error_responses(422, 429, 503))
 
 MAX_QUERY_CHARS = 200
 MAX_RESULTS = 50

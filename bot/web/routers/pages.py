@@ -8,10 +8,11 @@ FAQ search; ``/api/i18n/{locale}`` gives the widget its UI strings. Pages are in
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from bot.web.errors import ApiError, request_locale
 from bot.web.schemas import WidgetStrings
@@ -19,6 +20,8 @@ from bot.web.templating import render_html
 from locales import LOCALES, catalog
 
 router = APIRouter(tags=["pages"])
+
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.svg"
 
 WIDGET_PREFIX = "web.widget."
 STAFF_PREFIX = "web.staff."
@@ -32,6 +35,13 @@ def strings_under(locale: str, prefix: str) -> dict[str, str]:
 
 def _other(locale: str) -> str:
     return "en" if locale != "en" else "zh-CN"
+
+
+def static_url(request: Request, path: str) -> str:
+    """A link to a static file: absolute from ``AWARDBOT_PUBLIC_BASE_URL``, else relative to this
+    host, never built from the request's Host header."""
+    base = request.app.state.settings.public_base_url
+    return f"{base.rstrip('/')}/static/{path}" if base else f"/static/{path}"
 
 
 @router.get("/api/i18n/{locale}", response_model=WidgetStrings, tags=["chat"], summary="Widget UI strings")
@@ -48,7 +58,7 @@ async def help_desk(request: Request, lang: LangQuery = None) -> HTMLResponse:
     from rules.loader import default_ruleset
 
     locale = lang or request_locale(request)
-    widget_src = str(request.url_for("static", path="widget.js"))
+    widget_src = static_url(request, "widget.js")
     documents = [{"number": d.number, "title": d.title.get(locale)} for d in default_ruleset().documents.values()]
     return render_html("index.html.j2", locale, widget_src=widget_src, other_locale=_other(locale),
                        documents=documents)
@@ -59,5 +69,13 @@ async def staff_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
     locale = lang or request_locale(request)
     return render_html("staff.html.j2", locale, other_locale=_other(locale),
                        strings=strings_under(locale, STAFF_PREFIX),
-                       staff_js=str(request.url_for("static", path="staff.js")),
-                       pages_css=str(request.url_for("static", path="pages.css")))
+                       staff_js=static_url(request, "staff.js"), pages_css=static_url(request, "pages.css"))
+
+
+for _path, _page in (("/", help_desk), ("/staff", staff_page)):  # HEAD too (uptime checks, link previews)
+    router.add_api_route(_path, _page, methods=["HEAD"], include_in_schema=False, response_class=HTMLResponse)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> FileResponse:
+    return FileResponse(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

@@ -11,15 +11,17 @@ from fastapi.responses import JSONResponse, Response
 
 from bot.records_export import parse_since, records_csv, records_json_data
 from bot.web.deps import ServiceDep, require_staff
+from bot.web.errors import error_responses
+from bot.web.rate_limits import limit_client
 
-router = APIRouter(prefix="/api", tags=["staff"], dependencies=[Depends(require_staff)])
+router = APIRouter(prefix="/api", tags=["staff"], dependencies=[Depends(limit_client), Depends(require_staff)],
+                   responses=error_responses(401, 422, 429, 503))
 
 MAX_RECORDS = 100_000
 
 
 @router.get("/records", summary="Export assessment records (staff)",
-            responses={401: {"description": "missing or wrong staff token, or none configured"},
-                       200: {"content": {"application/json": {}, "text/csv": {}}}})
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
 async def list_records(
     service: ServiceDep,
     format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",

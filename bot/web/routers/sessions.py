@@ -1,8 +1,9 @@
 """The chat API (CONTRACT §6): start a session, send a message, read the current turn, forget, report.
 
-A session id is 192 random bits; its conversation lives in the store under ``web:<id>`` and is
-driven only through :class:`bot.conversation_service.ConversationService`. Logs name session keys,
-never what the user typed or any figure.
+A session id is 192 random bits plus a signature (:mod:`bot.web.session_ids`); its conversation is
+stored under ``web:<id>`` from its first message on and driven only through
+:class:`bot.conversation_service.ConversationService`. Logs never name a session id (a credential),
+what the user typed, or any figure.
 """
 
 from __future__ import annotations
@@ -10,70 +11,101 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from bot.conversation_service import ConversationMissing
-from bot.web.deps import ServiceDep, SessionIdDep, new_session_id, session_key
-from bot.web.errors import ApiError
+from bot.web.deps import ServiceDep, SessionIdDep, session_key
+from bot.web.errors import ApiError, error_responses
 from bot.web.presenting import award_chart, award_text, grouped_matches, total_text, turn_out
+from bot.web.rate_limits import limit_client, limit_new_session, limit_session
 from bot.web.schemas import NewSession, TurnOut, UserMessage
 from bot.web.templating import render_html
+from dialogs.turn import Turn
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api/sessions", tags=["chat"])
+router = APIRouter(prefix="/api/sessions", tags=["chat"], dependencies=[Depends(limit_client)],
+                   responses=error_responses(413, 422, 429, 503))
 
 NOT_FOUND = {404: {"description": "no such session (never created, expired or forgotten)"}}
 
 
-@router.post("", response_model=TurnOut, summary="Start a conversation")
-async def create_session(service: ServiceDep, body: Annotated[NewSession | None, Body()] = None) -> TurnOut:
-    """A new session and its first turn (the welcome and the first question)."""
-    session_id = new_session_id()
-    turn = await service.start(session_key(session_id), body.locale if body else None)
-    log.info("web session %s started", session_key(session_id))
+async def _fresh_locale(request: Request, service: ServiceDep, session_id: str) -> str | None:
+    return await request.app.state.session_ids.fresh_locale(service.store, session_id)
+
+
+@router.post("", response_model=TurnOut, summary="Start a conversation",
+             dependencies=[Depends(limit_new_session)])
+async def create_session(request: Request, service: ServiceDep,
+                         body: Annotated[NewSession | None, Body()] = None) -> TurnOut:
+    """A new session and its first turn (the welcome and the first question). Nothing is stored
+    until the first message."""
+    from dialogs.conversation import start
+
+    locale = (body.locale if body else None) or service.default_locale
+    session_id = await request.app.state.session_ids.new(service.store, locale)
+    _, turn = start(locale)
     return turn_out(session_id, turn)
 
 
 @router.post("/{session_id}/messages", response_model=TurnOut, responses=NOT_FOUND, summary="Send a message")
-async def send_message(session_id: SessionIdDep, message: UserMessage, service: ServiceDep) -> TurnOut:
-    """Apply one answer or command and return the next turn."""
+async def send_message(request: Request, session_id: SessionIdDep, message: UserMessage,
+                       service: ServiceDep) -> TurnOut:
+    """Apply one answer or command and return the next turn. With ``turn``: a send for a turn the
+    conversation has already left (a retry whose answer was lost) is not applied again; the answer
+    is the current turn."""
+    await limit_session(request, session_id)
     try:
-        turn = await service.reply(session_key(session_id), message.text, channel="web", create=False)
+        turn = await service.reply(session_key(session_id), message.text, channel="web", create=False,
+                                   fresh_locale=await _fresh_locale(request, service, session_id),
+                                   answering=message.turn)
     except ConversationMissing:
         raise ApiError(404, "web.errors.session_not_found") from None
     return turn_out(session_id, turn)
 
 
 @router.get("/{session_id}", response_model=TurnOut, responses=NOT_FOUND, summary="The current turn again")
-async def current_turn(session_id: SessionIdDep, service: ServiceDep) -> TurnOut:
+async def current_turn(request: Request, session_id: SessionIdDep, service: ServiceDep) -> TurnOut:
     """The turn on screen, unchanged (for a page reload)."""
     turn = await service.current(session_key(session_id))
     if turn is None:
-        raise ApiError(404, "web.errors.session_not_found")
+        turn = await _welcome_turn(request, service, session_id)
     return turn_out(session_id, turn)
 
 
+async def _welcome_turn(request: Request, service: ServiceDep, session_id: str) -> Turn:
+    """The first turn of a session handed out but not answered yet (so not stored); else 404."""
+    from dialogs.conversation import start
+
+    locale = await _fresh_locale(request, service, session_id)
+    if locale is None:
+        raise ApiError(404, "web.errors.session_not_found")
+    return start(locale)[1]
+
+
 @router.delete("/{session_id}", status_code=204, responses=NOT_FOUND, summary="Forget the conversation")
-async def forget_session(session_id: SessionIdDep, service: ServiceDep) -> Response:
+async def forget_session(request: Request, session_id: SessionIdDep, service: ServiceDep) -> Response:
     """Delete the conversation and every assessment record made from it."""
     removed = await service.forget(session_key(session_id))
-    if not removed:
+    if not removed and await _fresh_locale(request, service, session_id) is None:
         raise ApiError(404, "web.errors.session_not_found")
     return Response(status_code=204)
 
 
 @router.get("/{session_id}/report", response_class=HTMLResponse, responses=NOT_FOUND,
             summary="Printable assessment report (HTML)")
-async def report(session_id: SessionIdDep, service: ServiceDep,
+async def report(request: Request, session_id: SessionIdDep, service: ServiceDep,
                  locale: Annotated[Literal["zh-CN", "en"] | None, Query()] = None) -> HTMLResponse:
     """The assessment of the answers given so far as a printable page (``@media print``)."""
-    from dialogs.conversation import assessment_for
+    from dialogs.conversation import assessment_for, start
 
     state = await service.state(session_key(session_id))
     if state is None:
-        raise ApiError(404, "web.errors.session_not_found")
+        fresh = await _fresh_locale(request, service, session_id)
+        if fresh is None:
+            raise ApiError(404, "web.errors.session_not_found")
+        state = start(fresh)[0]
     if locale:
         state = state.model_copy(update={"locale": locale})
     assessment = assessment_for(state)

@@ -201,10 +201,21 @@
 
   // --- conversation ----------------------------------------------------------------------
 
-  async function request(method, path, body) {
+  // retries: how often to send again after a network error or a 5xx (safe for messages: they carry
+  // the turn they answer, and the server applies a turn's answer once)
+  async function request(method, path, body, retries) {
     setBusy(true);
     try {
-      return await api(method, path, body);
+      for (var attempt = 0; ; attempt++) {
+        var last = attempt >= (retries || 0);
+        try {
+          var result = await api(method, path, body);
+          if (result.status < 500 || last) return result;
+        } catch (e) {
+          if (last) throw e;
+        }
+        await new Promise(function (resolve) { setTimeout(resolve, 700); });
+      }
     } catch (e) {
       showStatus(s("error_network"), true);
       return null;
@@ -243,7 +254,7 @@
     if (!state.sessionId) { await startSession(); return; }
     appendMessage("user", shown || text);
     var result = await request("POST", "/api/sessions/" + encodeURIComponent(state.sessionId) + "/messages",
-                               { text: text });
+                               { text: text, turn: state.turn ? state.turn.turn : undefined }, 1);
     if (!result) return;
     if (result.status === 404) { forgetSession(); await startSession(s("session_gone")); return; }
     if (!result.ok) { showStatus(result.data.message || s("error_network"), true); return; }

@@ -18,7 +18,8 @@ STAFF_TOKEN = "staff-token-for-tests-0123456789"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path, staff_token=STAFF_TOKEN, default_locale="zh-CN")
+    return Settings(_env_file=None, data_dir=tmp_path, staff_token=STAFF_TOKEN, default_locale="zh-CN",
+                    allowed_hosts="testserver", rate_limits=False)
 
 
 @pytest.fixture

@@ -93,12 +93,23 @@ async def test_get_returns_the_turn_on_screen_again(client: httpx.AsyncClient) -
     assert twice.json() == turn
 
 
-async def test_session_ids_are_long_random_and_stored_under_web_keys(client: httpx.AsyncClient, store: Store) -> None:
+async def test_session_ids_are_long_random_and_stored_under_web_keys_from_the_first_message(
+        client: httpx.AsyncClient, store: Store) -> None:
     ids = {(await start(client))["session_id"] for _ in range(5)}
     assert len(ids) == 5
     for session_id in ids:
-        assert len(session_id) >= 32  # token_urlsafe(24): 192 bits
+        assert len(session_id) >= 32  # token_urlsafe(24): 192 bits, plus the signature
+        assert await store.get(f"web:{session_id}") is None  # a burst of new sessions writes nothing
+        assert (await client.get(f"/api/sessions/{session_id}")).json()["turn"] == 1  # yet it reloads
+        await say(client, session_id, "渝中区")
         assert await store.get(f"web:{session_id}") is not None
+
+
+async def test_a_forged_signature_is_not_a_session(client: httpx.AsyncClient) -> None:
+    session_id = (await start(client))["session_id"]
+    forged = session_id[:-1] + ("A" if session_id[-1] != "A" else "B")
+    assert (await client.get(f"/api/sessions/{forged}")).status_code == 404
+    assert (await client.post(f"/api/sessions/{forged}/messages", json={"text": "渝中区"})).status_code == 404
 
 
 async def test_without_a_body_the_default_locale_is_used(client: httpx.AsyncClient) -> None:
@@ -202,8 +213,10 @@ async def test_delete_forgets_the_conversation_and_its_records(
     assert await store.get(key) is None
     assert not [r for r in await store.list_records() if r.conversation_key == key]
     assert raw_rows(db_path, key) == (0, 0)
-    assert (await client.get(f"/api/sessions/{session_id}")).status_code == 404
-    assert (await client.delete(f"/api/sessions/{session_id}")).status_code == 404
+    # the id stays a valid (signed) id: it shows a fresh start, with nothing of the old answers
+    again = (await client.get(f"/api/sessions/{session_id}")).json()
+    assert again["turn"] == 1 and not again["done"]
+    assert raw_rows(db_path, key) == (0, 0)
 
 
 async def test_the_report_is_printable_html_with_total_citations_and_a_chart(client: httpx.AsyncClient) -> None:

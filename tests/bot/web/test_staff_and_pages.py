@@ -44,7 +44,7 @@ async def test_records_need_the_staff_token(client: httpx.AsyncClient, headers: 
 
 async def test_records_are_closed_when_no_token_is_configured(store: Store, tmp_path) -> None:
     app = create_app(Settings(_env_file=None, data_dir=tmp_path, staff_token=None), store=store)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as client:
         for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer None"}):
             assert (await client.get("/api/records", headers=headers)).status_code == 401
 
@@ -152,7 +152,7 @@ async def test_the_help_desk_page_embeds_the_widget_with_one_script_tag(
     assert response.status_code == 200 and title in response.text
     tags = re.findall(r"<script\b[^>]*>", response.text)
     assert len(tags) == 1
-    assert re.fullmatch(r'<script src="http://testserver/static/widget\.js" data-locale="[^"]+" defer>', tags[0])
+    assert re.fullmatch(r'<script src="/static/widget\.js" data-locale="[^"]+" defer>', tags[0])
     assert f'lang="{language}"' in response.text
     assert (await client.get("/", params={"lang": "en"})).text.count("Enterprise help desk") >= 1
 
@@ -204,7 +204,7 @@ async def test_store_failures_are_503_and_surprises_are_500_without_a_traceback(
 
     app.state.service.store = _BrokenStore(StoreError("disk on fire"))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         unhealthy = await client.get("/healthz", headers={"Accept-Language": "en"})
         assert unhealthy.status_code == 503 and "not available" in unhealthy.json()["message"]
         app.state.service.store = _BrokenStore(RuntimeError("bug"))
@@ -217,7 +217,7 @@ async def test_store_failures_are_503_and_surprises_are_500_without_a_traceback(
 
 async def test_api_docs_are_served_without_a_cdn(client) -> None:
     page = await client.get("/docs")
-    assert page.status_code == 200 and "/static/swagger/swagger-ui-bundle.js" in page.text
+    assert page.status_code == 200 and "/static/docs/swagger-ui-bundle.js" in page.text
     assert "cdn" not in page.text.lower()
-    script = await client.get("/static/swagger/swagger-ui-bundle.js")
+    script = await client.get("/static/docs/swagger-ui-bundle.js")
     assert script.status_code == 200 and len(script.content) > 100_000
