@@ -67,9 +67,7 @@ class ConversationService:
                     state, turn = start(locale or self.default_locale)
                     state.last_delivery = delivery
                     return state.to_json(), (turn, None)
-            elif answering is not None and answering != state.turn:
-                return state.to_json(), (current_turn(state), None)
-            elif delivery is not None and state.last_delivery is not None and delivery <= state.last_delivery:
+            elif answering is not None and answering != state.turn or delivery is not None and state.last_delivery is not None and delivery <= state.last_delivery:
                 return state.to_json(), (current_turn(state), None)
             was_done = state.done
             state, turn = step(state, text)
