@@ -34,7 +34,7 @@ from bot.telegram.keyboards import (
     question_tag,
     result_tag,
 )
-from bot.telegram.marks import forget_marks, load_marks, save_marks
+from bot.telegram.marks import ChatMarks, forget_marks, load_marks, save_marks
 from bot.telegram.menu import clear_chat_menu
 from bot.telegram.render import escape, plain_parts, with_answer
 from bot.telegram.replies import (
@@ -110,14 +110,9 @@ class CallbackHandlers:
                         store=self.service.store, with_report=self.public_base_url is not None)
 
     async def question(self, update: Update, context: Context) -> None:
-        query = update.callback_query
-        assert query is not None
-        chat_id = _chat_id(update)
-        key = conversation_key(chat_id)
+        query, key, message, marks = await self._press(update)
         button = parse_question_button(query.data if isinstance(query.data, str) else None)
         turn = await self.service.current(key)
-        message = _message(query)
-        marks = await load_marks(self.service.store, chat_id)
         if (button is None or turn is None or turn.expects is None or message is None
                 or marks.question != message.message_id or question_tag(turn) != button.tag
                 or not _fits(button, turn)):
@@ -162,13 +157,9 @@ class CallbackHandlers:
 
     async def confirm(self, update: Update, context: Context) -> None:
         """Yes or no on the confirmation of /forget or /restart, from that very message only."""
-        query = update.callback_query
-        assert query is not None
+        query, key, message, marks = await self._press(update)
         chat_id = _chat_id(update)
-        key = conversation_key(chat_id)
         parsed = parse_confirm_button(query.data if isinstance(query.data, str) else None)
-        message = _message(query)
-        marks = await load_marks(self.service.store, chat_id)
         if parsed is None or message is None or marks.confirm != message.message_id \
                 or marks.confirm_action != parsed[0]:
             await self._reshow(update, context, await self.service.current(key))
@@ -228,6 +219,13 @@ class CallbackHandlers:
         await self._reshow(update, context, await self.service.current(conversation_key(_chat_id(update))))
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    async def _press(self, update: Update) -> tuple[CallbackQuery, str, Message | None, ChatMarks]:
+        """The pressed query, the chat's conversation key, the message pressed on, the chat's marks."""
+        query = update.callback_query
+        assert query is not None
+        marks = await load_marks(self.service.store, _chat_id(update))
+        return query, conversation_key(_chat_id(update)), _message(query), marks
 
     async def _reshow(self, update: Update, context: Context, turn: Turn | None,
                       notice: str = "telegram.stale_button") -> None:
