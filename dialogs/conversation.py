@@ -15,7 +15,8 @@ from pydantic import ValidationError
 
 from dialogs.commands import Command, parse_command
 from dialogs.flow import EVENTS_MORE, Ask, assess_answers, event_question, needed_facts, next_ask
-from dialogs.parsing import (
+from dialogs.parse import (
+    Ambiguous,
     ChoiceOption,
     Invalid,
     Ok,
@@ -96,7 +97,7 @@ def _step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     if ask is None:
         state.done = True
         return state, _result_turn(state, notice, show="reached")
-    outcome = _parse(ask, state, text)
+    outcome = _asked_again_for_now(_parse(ask, state, text), ask, state, text)
     if isinstance(outcome, Invalid):
         return state, _question_turn(state, ask, notice + [t(state.locale, outcome.key, **outcome.params)])
     if isinstance(outcome, Unknown):
@@ -151,6 +152,21 @@ def _parse(ask: Ask, state: DialogState, text: str) -> Outcome:
             return Ok([])
         return parse_multi(text, options)
     return parse_choice(text, options)
+
+
+def _asked_again_for_now(outcome: Outcome, ask: Ask, state: DialogState, text: str) -> Outcome:
+    """Until the confirm / ask-back turns of issue 8 land: a range, a reading to confirm, several figures,
+    several fitting options or a partly understood list is asked again, never stored as a guess."""
+    if isinstance(outcome, Ok | Unknown | Invalid):
+        return outcome
+    kind = ask.question.kind
+    if isinstance(outcome, Ambiguous):
+        labels = " / ".join(option_label(ask.question, option, state.locale) for option in outcome.candidates)
+        return Invalid(f"parsing.{kind}.ambiguous", {"text": outcome.text or text[:30], "candidates": labels})
+    if kind in ("choice", "multi"):
+        examples = " / ".join(option.display_label for option in _choice_options(ask.question, state)[:3])
+        return Invalid(f"parsing.{kind}.not_understood", {"text": text[:30], "examples": examples})
+    return Invalid(f"parsing.{kind}.not_understood", {"text": text[:30]})
 
 
 def _store(state: DialogState, ask: Ask, value: Any) -> str | None:

@@ -85,11 +85,13 @@ class Ambiguous:
     """The text fits several options about equally (``渝中`` → 渝中区 / 渝北区?, ``专精特新``).
 
     ``candidates`` are option ids, in the order shown; a number in the next reply indexes them.
-    For multi-choice answers, ``chosen`` holds the options the rest of the text named clearly."""
+    For multi-choice answers, ``chosen`` holds the options the rest of the text named clearly and
+    ``unrecognised`` the parts that named nothing (as in :class:`Partial`)."""
 
     candidates: tuple[str, ...]
     text: str = ""
     chosen: tuple[str, ...] = ()
+    unrecognised: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
