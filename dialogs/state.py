@@ -62,6 +62,7 @@ class DialogState(BaseModel):
     shown_messages: list[str] = Field(default_factory=list)  # the last turn's messages, for a reload or a retry
     draft: dict[str, list[str]] = Field(default_factory=dict)  # multi-select toggles not yet submitted
     shown_result: ResultSnapshot | None = None  # the result last shown, so a change answers with what moved
+    last_delivery: int | None = None  # the channel's id of the last message applied (Telegram's update_id)
 
     def profile(self) -> Profile:
         """The answers as a validated profile (answers are validated when given, so this holds)."""
