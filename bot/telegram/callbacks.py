@@ -48,6 +48,7 @@ from bot.telegram.replies import (
     user_locale,
 )
 from dialogs.result_text import detail_text
+from dialogs.selection import selection
 from dialogs.turn import Expects, Turn
 from locales import t
 
@@ -67,17 +68,23 @@ def _chat_id(update: Update) -> int:
     return update.effective_chat.id
 
 
-def dialog_answer(button: QuestionButton, expects: Expects, locale: str) -> tuple[str, str]:
-    """What a button press says to the dialog, and how to echo it to the user."""
+def dialog_answer(button: QuestionButton, expects: Expects, locale: str,
+                  selected: frozenset[int] = frozenset()) -> tuple[str, str]:
+    """What a button press says to the dialog, and how to echo it to the user; ``selected``: the
+    multi-select options toggled on (kept in the stored dialog state)."""
     if button.action == Action.ANSWER and button.argument is not None:
         option = expects.options[button.argument]
         return option.id, option.label
     if button.action == Action.DONE:
-        chosen = [option for index, option in enumerate(expects.options) if index in button.selected]
+        chosen = [option for index, option in enumerate(expects.options) if index in selected]
         separator = ", " if locale == "en" else "、"
         echo = separator.join(option.label for option in chosen) or t(locale, "telegram.answer_none")
         return ",".join(option.id for option in chosen) or NONE_WORD, echo
     return SKIP_WORD, t(locale, "telegram.buttons.skip")
+
+
+def _indexes(expects: Expects, option_ids: list[str]) -> frozenset[int]:
+    return frozenset(index for index, option in enumerate(expects.options) if option.id in option_ids)
 
 
 def _fits(button: QuestionButton, turn: Turn) -> bool:
@@ -119,21 +126,31 @@ class CallbackHandlers:
             await self._reshow(update, context, turn)
             return
         expects = turn.expects
+        selected = await self._selection(key, expects)
         if button.action in (Action.TOGGLE, Action.PAGE):
             assert button.argument is not None
-            if button.action == Action.TOGGLE:
-                selected, page = button.selected ^ {button.argument}, page_of(expects, button.argument)
+            if button.action == Action.TOGGLE:  # applied to the stored state: two fast taps both count
+                chosen = await self.service.toggle(key, expects.field, expects.options[button.argument].id)
+                selected = _indexes(expects, chosen or [])
+                page = page_of(expects, button.argument)
             else:
-                selected, page = button.selected, button.argument
+                page = button.argument
             await query.answer()
             with contextlib.suppress(BadRequest):  # "message is not modified" after a double tap
                 await query.edit_message_reply_markup(question_keyboard(turn, page, selected))
             return
-        text, echo = dialog_answer(button, expects, turn.locale)
+        text, echo = dialog_answer(button, expects, turn.locale, selected)
         await query.answer()
         next_turn = await self.service.reply(key, text, channel=CHANNEL, delivery=update.update_id)
         await self._echo_answer(query, context, t(turn.locale, "telegram.answered", answer=echo))
         await self.show(update, context, next_turn)
+
+    async def _selection(self, key: str, expects: Expects) -> frozenset[int]:
+        """The options toggled on so far for a multi-select question, from the stored state."""
+        if expects.kind != "multi":
+            return frozenset()
+        state = await self.service.state(key)
+        return _indexes(expects, selection(state, expects.field) if state else [])
 
     async def result(self, update: Update, context: Context) -> None:
         """A detail of the result: the basis of each award, the possible items, near misses, other

@@ -637,6 +637,19 @@ class EmulatorUser:
         await self._post("/sendCallback", body)
         return button
 
+    async def press_buttons_at_once(self, message: BotMessage, texts: list[str]) -> None:
+        """Press several buttons of ``message`` as it is now, without waiting for the bot in between
+        (a user tapping fast on a keyboard the bot has not redrawn yet)."""
+        current = await self.get_bot_message(message.message_id) or message
+        bodies = [{
+            "botToken": self.bot_token,
+            "date": int(time.time()),
+            "from": self.from_user(None),
+            "message": current.as_bot_api_message(self.chat(), emulator_bot_user(self.bot_token)),
+            "data": current.find_button(text=text).callback_data,
+        } for text in texts]
+        await asyncio.gather(*(self._post("/sendCallback", body) for body in bodies))
+
     # -- observing -------------------------------------------------------------------------------
 
     async def wait_for_bot_messages(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.conversation_service import ConversationService
 from bot.store import Store
+from bot.telegram.replies import conversation_key
 from dialogs.questions import BY_ID
 from dialogs.render import option_label
 from locales import t
@@ -208,3 +211,28 @@ async def test_skip_button_skips_the_question(run_bot: RunBot, service: Conversa
     assert t(ZH, "dialog.skipped") in next_question.plain_text
     state = await service.state(f"tg:{user.chat_id}")
     assert state is not None and "district" in state.skipped and "district" not in state.answers
+
+
+async def test_two_fast_taps_on_a_multi_select_keyboard_both_count(
+        run_bot: RunBot, service: ConversationService, chinese_user: EmulatorUser) -> None:
+    """Both taps land on the keyboard as first sent (the bot has not redrawn it yet): the selection
+    lives in the stored dialog state, so neither toggle is lost."""
+    user = chinese_user
+    first, second = certification("national_key_software"), certification("municipal_key_software")
+    async with run_bot(service):
+        await user.send_command("/start")
+        await user.press_button(await user.wait_for_bot_message(), text="渝中区")
+        await user.press_button(await user.wait_for_bot_message(), text="是")
+        titles_question = await user.wait_for_bot_message()
+        assert {first, second} <= set(button_texts(titles_question))
+        await user.press_buttons_at_once(titles_question, [first, second])
+        for _ in range(20):  # until the keyboard shows both (each tap redraws it)
+            redrawn = await user.get_bot_message(titles_question.message_id)
+            if redrawn is not None and "完成（已选 2 项）" in button_texts(redrawn):
+                break
+            await asyncio.sleep(0.2)
+        assert redrawn is not None and {f"✓ {first}", f"✓ {second}"} <= set(button_texts(redrawn))
+        await user.press_button(redrawn, text="完成（已选 2 项）")
+        await user.wait_for_bot_message()
+    state = await service.state(conversation_key(user.chat_id))
+    assert state is not None and set(state.answers["certifications"]) == {"national_key_software", "municipal_key_software"}
