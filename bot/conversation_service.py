@@ -3,17 +3,20 @@
 ``ConversationService`` loads a conversation's state, applies :func:`dialogs.conversation.step`
 inside the store's compare-and-set update (so two messages at once are applied one after the
 other, across processes too), and stores an assessment record when a conversation finishes.
-Channels only translate its :class:`dialogs.turn.Turn`.
+Channels only translate its :class:`dialogs.turn.Turn`. Next to the dialog state the store keeps a
+bounded transcript (:mod:`bot.session_record`), written in the same update, for a reload.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from bot.session_record import SessionRecord, load_record
 from bot.store import AssessmentRecord, Store
 from bot.store.base import key_for_log
 from dialogs.conversation import current_turn, start, step
-from dialogs.state import DialogState, load_state
+from dialogs.state import DialogState
 from dialogs.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,7 @@ class ConversationService:
         """Start (or start over) the conversation ``key``."""
         def begin(_old: str | None) -> tuple[str, Turn]:
             state, turn = start(locale or self.default_locale)
-            return state.to_json(), turn
+            return SessionRecord(dialog=state).showing(turn).to_json(), turn
 
         _, turn = await self.store.update(key, begin)
         log.debug("conversation %s started", key_for_log(key))
@@ -53,20 +56,25 @@ class ConversationService:
         compare-and-set update, so concurrent duplicates are applied once.
         """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
-            state = load_state(old)
-            if state is None:
+            record = load_record(old)
+            if record is None:
                 if fresh_locale is not None:
-                    state, _ = start(fresh_locale)
+                    state, first = start(fresh_locale)
+                    record = SessionRecord(dialog=state).showing(first)
                 elif not create:
                     raise ConversationMissing(key)
                 else:
                     state, turn = start(locale or self.default_locale)
-                    return state.to_json(), (turn, None)
-            elif answering is not None and answering != state.turn:
-                return state.to_json(), (current_turn(state), None)
-            was_done = state.done
-            state, turn = step(state, text)
-            return state.to_json(), (turn, state if turn.done and not was_done else None)
+                    return SessionRecord(dialog=state).showing(turn).to_json(), (turn, None)
+            elif answering is not None and answering != record.dialog.turn:
+                return record.to_json(), (current_turn(record.dialog), None)
+            was_done = record.dialog.done
+            state, turn = step(record.dialog, text)
+            if turn.turn > record.dialog.turn:  # applied: what was said and shown joins the transcript
+                record = record.said(text).model_copy(update={"dialog": state}).showing(turn)
+            else:
+                record = record.model_copy(update={"dialog": state})
+            return record.to_json(), (turn, state if turn.done and not was_done else None)
 
         _, (turn, finished) = await self.store.update(key, apply)
         if finished is not None:
@@ -75,13 +83,19 @@ class ConversationService:
 
     async def current(self, key: str) -> Turn | None:
         """The turn on screen, for a reload; ``None`` if there is no such conversation."""
+        resumed = await self.resume(key)
+        return resumed[0] if resumed else None
+
+    async def resume(self, key: str) -> tuple[Turn, list[dict[str, Any]]] | None:
+        """The turn on screen and the transcript of the turns before it; ``None``: no such conversation."""
         conversation = await self.store.get(key)
-        state = load_state(conversation.state_json) if conversation else None
-        return current_turn(state) if state else None
+        record = load_record(conversation.state_json) if conversation else None
+        return (current_turn(record.dialog), record.history()) if record else None
 
     async def state(self, key: str) -> DialogState | None:
         conversation = await self.store.get(key)
-        return load_state(conversation.state_json) if conversation else None
+        record = load_record(conversation.state_json) if conversation else None
+        return record.dialog if record else None
 
     async def forget(self, key: str) -> int:
         """Delete the conversation and every assessment record of it."""

@@ -43,12 +43,13 @@ async def test_a_finished_conversation_is_recorded_once_and_forget_removes_every
         service: ConversationService) -> None:
     key = "web:recorded"
     await service.start(key, "en")
-    turn = await service.reply(key, "outside Chongqing", channel="web")
+    await service.reply(key, "outside Chongqing", channel="web")
+    turn = await service.reply(key, "no", channel="web")  # hosted no event (YZ2025-9 looks at where, D1)
     assert turn.done
     await service.reply(key, "anything", channel="web")  # after the result: no second record
     records = [r for r in await service.store.list_records() if r.conversation_key == key]
     assert len(records) == 1
-    assert records[0].channel == "web" and records[0].profile == {"district": "outside_chongqing"}
+    assert records[0].channel == "web" and records[0].profile == {"district": "outside_chongqing", "events": []}
     assert records[0].result["total_max_award_cny"] == 0
     await service.forget(key)
     assert await service.store.get(key) is None

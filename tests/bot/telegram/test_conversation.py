@@ -60,6 +60,9 @@ async def test_whole_conversation_with_buttons_and_typed_answers(
         new_titles_question = await user.wait_for_bot_message()
         assert button_texts(new_titles_question) == [key_software, high_tech, "完成", "跳过"]
         await user.press_button(new_titles_question, text="完成")  # none of them is new
+        settled_question = await user.wait_for_bot_message()  # 引进 (YZ2021-5): a held 高新 title, newly moved in?
+        assert t(ZH, "dialog.ask_newly_settled") in settled_question.plain_text
+        await user.press_button(settled_question, text="否")
         revenue_question = await user.wait_for_bot_message()
         assert t(ZH, "dialog.ask_revenue_cny") in revenue_question.plain_text
         assert button_texts(revenue_question) == ["跳过"]

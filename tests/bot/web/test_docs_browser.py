@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from .support import ServeProcess
-from .test_widget_browser import browser  # noqa: F401 - the Chromium fixture
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +19,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
 
 
 async def test_docs_render_every_operation_without_a_cdn_or_a_csp_violation(
-        server: ServeProcess, browser: Any) -> None:  # noqa: F811
+        server: ServeProcess, browser: Any) -> None:  # browser: the Chromium fixture of conftest.py
     page = await browser.new_page()
     requested: list[str] = []
     console: list[str] = []
