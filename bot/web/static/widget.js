@@ -259,14 +259,14 @@
     save();
   }
 
-  async function send(text, shown) {
+  async function send(text, shown, shownLang) {
     if (state.busy || !text) return;
     if (!state.sessionId) { await startSession(); return; }
     var result = await request("POST", "/api/sessions/" + encodeURIComponent(state.sessionId) + "/messages",
                                { text: text, turn: state.turn ? state.turn.turn : undefined }, 1);
     if (result.status === 404) { forgetSession(); await startSession(s("session_gone")); return; }
     if (!result.ok) { failed(result); return; }
-    appendMessage("user", shown || text, state.locale);
+    appendMessage("user", shown || text, shownLang || state.locale);
     await showTurn(result.data);
   }
 
@@ -278,7 +278,9 @@
     send(text).then(function () { if (!ui.status.classList.contains("ab-status-error")) ui.input.value = ""; });
   }
 
-  function switchLanguage() { send(s("language_switch_command"), s("language_switch")); }
+  function switchLanguage() {  // "English" / "中文" is written in the language it switches to
+    send(s("language_switch_command"), s("language_switch"), state.locale === "en" ? "zh-CN" : "en");
+  }
 
   function restart() {
     if (!state.sessionId) { startSession(); return; }

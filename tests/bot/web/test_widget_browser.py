@@ -73,6 +73,7 @@ async def test_a_phone_user_finishes_an_assessment_in_the_widget(
             await expect(driver.panel).to_have_attribute("lang", "en")
             langs = {lang for _, lang, _ in await driver.bubbles()}
             assert langs == {"zh-CN", "en"}  # earlier Chinese messages stay marked Chinese
+            assert ("user", "en", strings["zh-CN"]["language_switch"]) in await driver.bubbles()  # "English"
     assert turn["done"] and reloaded and switched, turn
     assert driver.errors == []
 
