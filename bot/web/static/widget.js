@@ -318,10 +318,10 @@
   }
 
   function appendMessage(who, text, lang) {
-    var id = "ab-msg-" + (++state.messageCount);
-    var node = el("div", { id: id, className: "ab-msg ab-msg-" + who, lang: lang }, [
+    var id = "ab-msg-" + (++state.messageCount);  // on the text: it names the question's option group
+    var node = el("div", { className: "ab-msg ab-msg-" + who, lang: lang }, [
       el("span", { className: "ab-visually-hidden", text: s(who === "user" ? "user_label" : "bot_label") + s("label_separator") }),
-      el("span", { className: "ab-msg-text", text: text })
+      el("span", { id: id, className: "ab-msg-text", text: text })
     ]);
     ui.log.appendChild(node);
     ui.log.scrollTop = ui.log.scrollHeight;
@@ -396,7 +396,8 @@
   }
 
   function labelGroup(group, question, hint) {
-    var ids = [question && question.id, hint && hint.id].filter(Boolean);
+    var text = question && question.querySelector(".ab-msg-text");
+    var ids = [text && text.id, hint && hint.id].filter(Boolean);
     if (ids.length) group.setAttribute("aria-labelledby", ids.join(" "));
     else group.setAttribute("aria-label", s("options_label"));
   }
