@@ -31,10 +31,11 @@ class ConversationService:
         self.store = store
         self.default_locale = default_locale
 
-    async def start(self, key: str, locale: str | None = None) -> Turn:
+    async def start(self, key: str, locale: str | None = None, delivery: int | None = None) -> Turn:
         """Start (or start over) the conversation ``key``."""
         def begin(_old: str | None) -> tuple[str, Turn]:
             state, turn = start(locale or self.default_locale)
+            state.last_delivery = delivery
             return SessionRecord(dialog=state).showing(turn).to_json(), turn
 
         _, turn = await self.store.update(key, begin)
@@ -43,7 +44,7 @@ class ConversationService:
 
     async def reply(self, key: str, text: str, channel: str, *, create: bool = True,
                     locale: str | None = None, fresh_locale: str | None = None,
-                    answering: int | None = None) -> Turn:
+                    answering: int | None = None, delivery: int | None = None) -> Turn:
         """Apply one user message, atomically.
 
         A conversation that does not exist yet is started (in ``locale``) when ``create``; otherwise
@@ -52,8 +53,11 @@ class ConversationService:
         handed out but not stored yet (a web session before its first message): it is started in
         that locale and ``text`` applied to it. ``answering``: the number of the turn ``text``
         answers; when the conversation is no longer on that turn (a retried or duplicated send)
-        the text is not applied again and the current turn is returned. The check runs inside the
-        compare-and-set update, so concurrent duplicates are applied once.
+        the text is not applied again and the current turn is returned. ``delivery``: the channel's
+        increasing id of the message (Telegram's ``update_id``); one at or below the last applied is
+        a redelivery, likewise not applied again. Both checks run inside the compare-and-set update,
+        with the new state in one write, so neither concurrent duplicates nor a crash between
+        applying and answering apply a message twice.
         """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
             record = load_record(old)
@@ -65,11 +69,16 @@ class ConversationService:
                     raise ConversationMissing(key)
                 else:
                     state, turn = start(locale or self.default_locale)
+                    state.last_delivery = delivery
                     return SessionRecord(dialog=state).showing(turn).to_json(), (turn, None)
-            elif answering is not None and answering != record.dialog.turn:
+            elif (answering is not None and answering != record.dialog.turn) or (
+                    delivery is not None and record.dialog.last_delivery is not None
+                    and delivery <= record.dialog.last_delivery):
                 return record.to_json(), (current_turn(record.dialog), None)
             was_done = record.dialog.done
             state, turn = step(record.dialog, text)
+            if delivery is not None:
+                state.last_delivery = delivery
             if turn.turn > record.dialog.turn:  # applied: what was said and shown joins the transcript
                 switched = state.locale if state.locale != record.dialog.locale else None  # "English" is English
                 record = record.said(text, switched).model_copy(update={"dialog": state}).showing(turn)

@@ -35,6 +35,7 @@ class DialogState(BaseModel):
     notice: str | None = None  # a message key to show once (e.g. after a migration)
     turn: int = 1  # the number of the turn on screen (CONTRACT §6): 1 at the start, +1 per message applied
     shown_result: ResultSnapshot | None = None  # the result last shown, so a change answers with what moved
+    last_delivery: int | None = None  # the channel's id of the last message applied (Telegram's update_id)
 
     def profile(self) -> Profile:
         """The answers as a validated profile (answers are validated when given, so this holds)."""

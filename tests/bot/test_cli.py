@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from locales.text import display_width
 
 PROFILE = {"district": "渝中区", "is_software_enterprise": True, "revenue_cny": 1_200_000_000,
            "revenue_prev_cny": 1_000_000_000}
@@ -51,6 +53,27 @@ def test_assess_text_shows_the_total_first_in_both_languages(tmp_path: Path, cap
                        capsys)
     assert "预计最高可申报合计：500 万元" in zh.splitlines()[1]
     assert "Estimated maximum total: CNY 5,000,000" in en.splitlines()[1]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_assess_text_columns_line_up_on_chinese_text(tmp_path: Path, capsys, locale: str) -> None:
+    path = write(tmp_path, json.dumps({**PROFILE, "certifications": ["national_key_software"],
+                                       "new_certifications": ["national_key_software"]}))
+    _, text, _ = run_cli(["assess", "--profile", path, "--as-of", "2026-11-24", "--format", "text",
+                          "--locale", locale], capsys)
+    lines = text.splitlines()
+    table = [line for line in lines[3:] if line and not line.startswith(" ")][:12]  # header and main rows
+    assert len(table) >= 5
+
+    def cell_starts(line: str) -> list[int]:
+        """Display columns where the 2nd, 3rd … cell of a line begin (cells are separated by 2+ spaces)."""
+        return [display_width(line[: match.end()]) for match in re.finditer(r"\s{2,}", line)]
+
+    header = cell_starts(table[0])
+    assert len(header) == 3
+    for line in table[1:]:
+        assert cell_starts(line) == header, line
+    assert not re.search(r"\b(YZ|CQ)20\d\d-\d", text)
 
 
 @pytest.mark.parametrize(("content", "field"), [
