@@ -79,7 +79,8 @@ class ConversationService:
             state.deliveries = list(record.dialog.deliveries)  # kept across a restart of the dialog too
             state.delivered(delivery)
             if turn.turn > record.dialog.turn:  # applied: what was said and shown joins the transcript
-                record = record.said(text).model_copy(update={"dialog": state}).showing(turn)
+                switched = state.locale if state.locale != record.dialog.locale else None  # "English" is English
+                record = record.said(text, switched).model_copy(update={"dialog": state}).showing(turn)
             else:
                 record = record.model_copy(update={"dialog": state})
             return record.to_json(), (turn, state if turn.done and not was_done else None)
