@@ -36,7 +36,7 @@ class ConversationService:
         """Start (or start over) the conversation ``key``."""
         def begin(_old: str | None) -> tuple[str, Turn]:
             state, turn = start(locale or self.default_locale)
-            state.last_delivery = delivery
+            state.delivered(delivery)
             return SessionRecord(dialog=state).showing(turn).to_json(), turn
 
         _, turn = await self.store.update(key, begin)
@@ -55,8 +55,8 @@ class ConversationService:
         that locale and ``text`` applied to it. ``answering``: the number of the turn ``text``
         answers; when the conversation is no longer on that turn (a retried or duplicated send)
         the text is not applied again and the current turn is returned. ``delivery``: the channel's
-        increasing id of the message (Telegram's ``update_id``); one at or below the last applied is
-        a redelivery, likewise not applied again. Both checks run inside the compare-and-set update,
+        id of the message (Telegram's ``update_id``); one among the last applied is a redelivery,
+        likewise not applied again. Both checks run inside the compare-and-set update,
         with the new state in one write, so neither concurrent duplicates nor a crash between
         applying and answering apply a message twice.
         """
@@ -70,18 +70,18 @@ class ConversationService:
                     raise ConversationMissing(key)
                 else:
                     state, turn = start(locale or self.default_locale)
-                    state.last_delivery = delivery
+                    state.delivered(delivery)
                     return SessionRecord(dialog=state).showing(turn).to_json(), (turn, None)
             elif (answering is not None and answering != record.dialog.turn) or (
-                    delivery is not None and record.dialog.last_delivery is not None
-                    and delivery <= record.dialog.last_delivery):
+                    delivery is not None and delivery in record.dialog.deliveries):
                 return record.to_json(), (current_turn(record.dialog), None)
             was_done = record.dialog.done
             state, turn = step(record.dialog, text)
-            if delivery is not None:
-                state.last_delivery = delivery
+            state.deliveries = list(record.dialog.deliveries)  # kept across a restart of the dialog too
+            state.delivered(delivery)
             if turn.turn > record.dialog.turn:  # applied: what was said and shown joins the transcript
-                record = record.said(text).model_copy(update={"dialog": state}).showing(turn)
+                switched = state.locale if state.locale != record.dialog.locale else None  # "English" is English
+                record = record.said(text, switched).model_copy(update={"dialog": state}).showing(turn)
             else:
                 record = record.model_copy(update={"dialog": state})
             return record.to_json(), (turn, state if turn.done and not was_done else None)
@@ -109,19 +109,18 @@ class ConversationService:
 
     async def restart(self, key: str, locale: str | None = None, delivery: int | None = None) -> Turn:
         """Start over after the user confirmed it in the channel (every answer cleared); a
-        redelivered confirmation (``delivery`` at or below the last applied) is not applied again."""
+        redelivered confirmation (``delivery`` among the last applied) is not applied again."""
         def apply(old: str | None) -> tuple[str, Turn]:
             record = load_record(old)
             if record is None:
                 state, turn = start(locale or self.default_locale)
-                state.last_delivery = delivery
+                state.delivered(delivery)
                 return SessionRecord(dialog=state).showing(turn).to_json(), turn
-            last = record.dialog.last_delivery
-            if delivery is not None and last is not None and delivery <= last:
+            if delivery is not None and delivery in record.dialog.deliveries:
                 return record.to_json(), current_turn(record.dialog)
             state, turn = restart(record.dialog)
-            if delivery is not None:
-                state.last_delivery = delivery
+            state.deliveries = list(record.dialog.deliveries)
+            state.delivered(delivery)
             return record.model_copy(update={"dialog": state}).showing(turn).to_json(), turn
 
         _, turn = await self.store.update(key, apply)

@@ -55,9 +55,10 @@ class SessionRecord(BaseModel):
         return self.model_copy(update={"transcript": [*self.transcript, *shown_entries(turn)][-MAX_ENTRIES:],
                                        "options": options})
 
-    def said(self, text: str) -> SessionRecord:
-        """The record after the user sent ``text`` in answer to the turn on screen."""
-        locale = self.dialog.locale
+    def said(self, text: str, lang: str | None = None) -> SessionRecord:
+        """The record after the user sent ``text`` in answer to the turn on screen (``lang``: the
+        language it is in, when not the conversation's — "English" switching to English)."""
+        locale = lang or self.dialog.locale
         entry = TranscriptEntry(role="user", text=_clip(self._as_labels(text, locale)), lang=locale,
                                 turn=self.dialog.turn)
         return self.model_copy(update={"transcript": [*self.transcript, entry]})

@@ -18,6 +18,9 @@ from rules.profile import Profile
 SCHEMA_VERSION = 2
 
 
+DELIVERIES_KEPT = 16
+
+
 class PendingConfirm(BaseModel):
     """A reading shown back for a yes before it is recorded (CONTRACT §6 ``confirm``)."""
 
@@ -62,7 +65,14 @@ class DialogState(BaseModel):
     shown_messages: list[str] = Field(default_factory=list)  # the last turn's messages, for a reload or a retry
     draft: dict[str, list[str]] = Field(default_factory=dict)  # multi-select toggles not yet submitted
     shown_result: ResultSnapshot | None = None  # the result last shown, so a change answers with what moved
-    last_delivery: int | None = None  # the channel's id of the last message applied (Telegram's update_id)
+    deliveries: list[int] = Field(default_factory=list)  # the channel's ids of the last messages applied
+    # (Telegram's update_id), so a redelivered one is not applied again; a set, not a maximum, as
+    # Telegram may restart its numbering after a quiet week
+
+    def delivered(self, delivery: int | None) -> None:
+        """Remember that the channel's message ``delivery`` was applied."""
+        if delivery is not None:
+            self.deliveries = [*self.deliveries, delivery][-DELIVERIES_KEPT:]
 
     def profile(self) -> Profile:
         """The answers as a validated profile (answers are validated when given, so this holds)."""

@@ -99,7 +99,13 @@ async def send_turn(bot: Bot, chat_id: int, turn: Turn, chat_data: ChatData, lea
         keyboard = result_keyboard(turn, with_report)
     else:
         keyboard = None
-    sent = await send_html(bot, chat_id, pack([*lead, *turn_messages(turn)]), keyboard)
+    if turn.done and turn.result is not None and turn.messages:  # the result on a screen of its own
+        before = turn.model_copy(update={"messages": turn.messages[:-1]})
+        messages = [*pack([*lead, *turn_messages(before)]), *pack(turn_messages(turn.model_copy(
+            update={"messages": turn.messages[-1:]})))]
+    else:
+        messages = pack([*lead, *turn_messages(turn)])
+    sent = await send_html(bot, chat_id, [message for message in messages if message], keyboard)
     if keyboard is not None and sent is not None:
         chat_data[KEYBOARD_MESSAGE_SLOT] = sent.message_id
     if store is not None and sent is not None:

@@ -63,3 +63,20 @@ async def test_a_message_for_a_missing_conversation_writes_nothing_when_creation
     with pytest.raises(ConversationMissing):
         await service.reply("web:gone", "渝中区", channel="web", create=False)
     assert await service.store.get("web:gone") is None
+
+
+async def test_a_delivery_is_applied_once_even_at_once_and_after_the_numbering_restarts(
+        service: ConversationService) -> None:
+    key = "tg:deliveries"
+    await service.start(key, "zh-CN", delivery=100)
+    turns = await asyncio.gather(*(service.reply(key, "跳过", channel="telegram", delivery=101) for _ in range(5)))
+    state = await service.state(key)
+    assert state is not None and state.skipped == ["district"]
+    assert {turn.turn for turn in turns} == {state.turn}  # the copies were answered with the current turn
+    await service.reply(key, "重新开始", channel="telegram", delivery=102)
+    await service.reply(key, "跳过", channel="telegram", delivery=101)  # a late redelivery from before the restart
+    state = await service.state(key)
+    assert state is not None and state.skipped == []
+    await service.reply(key, "跳过", channel="telegram", delivery=7)  # Telegram numbering restarted: applied
+    state = await service.state(key)
+    assert state is not None and state.skipped == ["district"]

@@ -259,14 +259,14 @@
     save();
   }
 
-  async function send(text, shown) {
+  async function send(text, shown, shownLang) {
     if (state.busy || !text) return;
     if (!state.sessionId) { await startSession(); return; }
     var result = await request("POST", "/api/sessions/" + encodeURIComponent(state.sessionId) + "/messages",
                                { text: text, turn: state.turn ? state.turn.turn : undefined }, 1);
     if (result.status === 404) { forgetSession(); await startSession(s("session_gone")); return; }
     if (!result.ok) { failed(result); return; }
-    appendMessage("user", shown || text, state.locale);
+    appendMessage("user", shown || text, shownLang || state.locale);
     await showTurn(result.data);
   }
 
@@ -278,7 +278,9 @@
     send(text).then(function () { if (!ui.status.classList.contains("ab-status-error")) ui.input.value = ""; });
   }
 
-  function switchLanguage() { send(s("language_switch_command"), s("language_switch")); }
+  function switchLanguage() {  // "English" / "中文" is written in the language it switches to
+    send(s("language_switch_command"), s("language_switch"), state.locale === "en" ? "zh-CN" : "en");
+  }
 
   function restart() {
     if (!state.sessionId) { startSession(); return; }
@@ -316,10 +318,10 @@
   }
 
   function appendMessage(who, text, lang) {
-    var id = "ab-msg-" + (++state.messageCount);
-    var node = el("div", { id: id, className: "ab-msg ab-msg-" + who, lang: lang }, [
+    var id = "ab-msg-" + (++state.messageCount);  // on the text: it names the question's option group
+    var node = el("div", { className: "ab-msg ab-msg-" + who, lang: lang }, [
       el("span", { className: "ab-visually-hidden", text: s(who === "user" ? "user_label" : "bot_label") + s("label_separator") }),
-      el("span", { className: "ab-msg-text", text: text })
+      el("span", { id: id, className: "ab-msg-text", text: text })
     ]);
     ui.log.appendChild(node);
     ui.log.scrollTop = ui.log.scrollHeight;
@@ -394,7 +396,8 @@
   }
 
   function labelGroup(group, question, hint) {
-    var ids = [question && question.id, hint && hint.id].filter(Boolean);
+    var text = question && question.querySelector(".ab-msg-text");
+    var ids = [text && text.id, hint && hint.id].filter(Boolean);
     if (ids.length) group.setAttribute("aria-labelledby", ids.join(" "));
     else group.setAttribute("aria-label", s("options_label"));
   }

@@ -160,9 +160,9 @@ async def test_lang_after_a_result_shows_the_result_in_the_other_language(
     async with run_bot(service):
         await reach_large_firm_result(service, chinese_user)
         await chinese_user.send_command("/lang en")
-        english = await chinese_user.wait_for_bot_message()
-    assert t("en", "dialog.language_switched") in english.plain_text
-    assert "Up to CNY 17,800,000 in total" in english.plain_text
+        switched, english = await collect_until_quiet(chinese_user, await chinese_user.wait_for_bot_message(), 0.5)
+    assert t("en", "dialog.language_switched") in switched.plain_text
+    assert english.plain_text.startswith("Your result (2026-11-24)\nUp to CNY 17,800,000 in total")
     assert "📄 Basis" in button_texts(english)
 
 

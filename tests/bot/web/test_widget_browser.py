@@ -73,6 +73,7 @@ async def test_a_phone_user_finishes_an_assessment_in_the_widget(
             await expect(driver.panel).to_have_attribute("lang", "en")
             langs = {lang for _, lang, _ in await driver.bubbles()}
             assert langs == {"zh-CN", "en"}  # earlier Chinese messages stay marked Chinese
+            assert ("user", "en", strings["zh-CN"]["language_switch"]) in await driver.bubbles()  # "English"
     assert turn["done"] and reloaded and switched, turn
     assert driver.errors == []
 
@@ -154,6 +155,18 @@ async def test_the_widget_works_on_another_sites_page_whose_csp_forbids_inline_s
         await context.close()
 
 
+def _luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 async def _press_until_focused(page: Any, driver: WidgetDriver, key: str, wanted: str, limit: int) -> int:
     """Press ``key`` until the focused element's text is ``wanted``; returns how many presses."""
     for presses in range(limit + 1):
@@ -179,6 +192,17 @@ async def test_the_keyboard_alone_reaches_a_result(
     else:
         raise AssertionError("the bubble is not reachable with Tab")
     turn = await driver.act(lambda: page.keyboard.press("Enter"))
+    # the question names its option group; the focus ring on the red header is visible (≥ 3:1)
+    question = turn["messages"][-1]
+    await expect(driver.panel.get_by_role("group", name=question, exact=True)).to_be_visible()
+    await _press_until_focused(page, driver, "Shift+Tab", s["language_switch"], 12)
+    ring, header = await page.evaluate(in_widget(
+        "[getComputedStyle(root.activeElement).outlineColor,"
+        " getComputedStyle(root.querySelector('.ab-header')).backgroundColor]"))
+    assert contrast(ring, header) >= 3, (ring, header)
+    border = await page.evaluate(in_widget("getComputedStyle(root.querySelector('.ab-input')).borderTopColor"))
+    assert contrast(border, "rgb(255, 255, 255)") >= 3, border  # input borders (WCAG 1.4.11)
+    await _press_until_focused(page, driver, "Tab", turn["expects"]["options"][0]["label"], 12)
     skip_tabs: list[int] = []
     for _ in range(60):
         if turn["done"]:
@@ -210,6 +234,8 @@ async def test_the_keyboard_alone_reaches_a_result(
     assert turn["done"], turn
     assert skip_tabs and max(skip_tabs) <= 3, skip_tabs  # 跳过 after a long multi-select: a few Tabs, not 27
     assert await page.evaluate(in_widget("root.activeElement.classList.contains('ab-total')"))
+    # read once: the result is not in the live log's announcements, the focus on its total reads it
+    assert await driver.panel.locator(".ab-result").last.get_attribute("aria-live") == "off"
     await expect(driver.panel.locator(".ab-result .ab-total-value")).to_have_text(turn["result"]["total_text"])
     assert driver.errors == []
     await context.close()
