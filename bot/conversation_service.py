@@ -74,7 +74,7 @@ class ConversationService:
                     return SessionRecord(dialog=state).showing(turn).to_json(), (turn, None)
             elif (answering is not None and answering != record.dialog.turn) or (
                     delivery is not None and delivery in record.dialog.deliveries):
-                return record.to_json(), (current_turn(record.dialog), None)
+                return record.to_json(), (current_turn(record.dialog, as_sent=True), None)
             was_done = record.dialog.done
             state, turn = step(record.dialog, text)
             state.deliveries = list(record.dialog.deliveries)  # kept across a restart of the dialog too
@@ -117,7 +117,7 @@ class ConversationService:
                 state.delivered(delivery)
                 return SessionRecord(dialog=state).showing(turn).to_json(), turn
             if delivery is not None and delivery in record.dialog.deliveries:
-                return record.to_json(), current_turn(record.dialog)
+                return record.to_json(), current_turn(record.dialog, as_sent=True)
             state, turn = restart(record.dialog)
             state.deliveries = list(record.dialog.deliveries)
             state.delivered(delivery)
@@ -127,15 +127,16 @@ class ConversationService:
         return turn
 
     async def current(self, key: str) -> Turn | None:
-        """The turn on screen, for a reload; ``None`` if there is no such conversation."""
-        resumed = await self.resume(key)
+        """The question or result on screen, to show it again; ``None`` if there is no such conversation."""
+        resumed = await self.resume(key, as_sent=False)
         return resumed[0] if resumed else None
 
-    async def resume(self, key: str) -> tuple[Turn, list[dict[str, Any]]] | None:
-        """The turn on screen and the transcript of the turns before it; ``None``: no such conversation."""
+    async def resume(self, key: str, as_sent: bool = True) -> tuple[Turn, list[dict[str, Any]]] | None:
+        """The turn on screen (``as_sent``: exactly the last reply, for a page reload) and the transcript
+        of the turns before it; ``None``: no such conversation."""
         conversation = await self.store.get(key)
         record = load_record(conversation.state_json) if conversation else None
-        return (current_turn(record.dialog), record.history()) if record else None
+        return (current_turn(record.dialog, as_sent=as_sent), record.history()) if record else None
 
     async def state(self, key: str) -> DialogState | None:
         conversation = await self.store.get(key)

@@ -71,13 +71,15 @@ def _finish(state: DialogState, turn: Turn) -> Turn:
     return turn
 
 
-def current_turn(state: DialogState) -> Turn:
-    """The turn on screen again (after a page reload or a bot restart), without changing anything."""
+def current_turn(state: DialogState, as_sent: bool = False) -> Turn:
+    """The turn on screen again, without changing anything: the question or result alone (a channel
+    showing it again), or ``as_sent``: exactly the last reply, echo included (a page reload, or the
+    answer to a retried send whose reply was lost)."""
     state = state.model_copy(deep=True)
     notice = [t(state.locale, state.notice)] if state.notice else []
     turn = _turn_on_screen(state, notice)
-    if state.shown_messages and not notice:
-        turn.messages = list(state.shown_messages)  # exactly what was last shown
+    if as_sent and state.shown_messages and not notice:
+        turn.messages = list(state.shown_messages)
     return _finish(state, turn)
 
 

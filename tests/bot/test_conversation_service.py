@@ -74,6 +74,7 @@ async def test_a_delivery_is_applied_once_even_at_once_and_after_the_numbering_r
     assert state is not None and state.skipped == ["district"]
     assert {turn.turn for turn in turns} == {state.turn}  # the copies were answered with the current turn
     await service.reply(key, "重新开始", channel="telegram", delivery=102)
+    await service.reply(key, "是", channel="telegram", delivery=103)  # the restart confirmed
     await service.reply(key, "跳过", channel="telegram", delivery=101)  # a late redelivery from before the restart
     state = await service.state(key)
     assert state is not None and state.skipped == []
