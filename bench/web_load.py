@@ -1,6 +1,7 @@
 """Load benchmark of the web chat: N simulated users completing conversations against ``awardbot serve``.
 
     python bench/web_load.py [--users 200] [--think 2.0] [--conversations 1] [--saturated-conversations 3]
+                             [--workers 2] [--skip-paced]
 
 Starts ``awardbot serve`` on a free loopback port with a temporary data dir (SQLite), and a bare
 FastAPI app (one trivial JSON endpoint) started the same way as the ceiling; stops both after.
@@ -8,11 +9,15 @@ Two phases against each server, with httpx.AsyncClient:
 
 * paced — every user waits a random "think time" (0.5–1.5 × ``--think`` seconds) before each
   answer, as people do: turn latency p50/p99 at ``--users`` concurrent conversations;
-* saturated — no think time: the most turns/s the server gives to ``--users`` users at once.
+* saturated — no think time: the most turns/s the server gives to ``--users`` users at once;
+  then the same against ``awardbot serve --workers N`` (``--workers``, default 2; 0 skips it).
+
+Rate limits are off (``AWARDBOT_RATE_LIMITS=off``, CONTRACT §6); each answer carries its turn.
 
 Prints throughput (turns/s), p50/p99 turn latency and errors per phase and server. Targets: 0
-errors; paced p99 ≤ 50 ms at 200 users; saturated chat throughput ≥ 40 % of the bare endpoint's.
-The load generator shares the machine (and its cores) with the servers.
+errors; paced p99 ≤ 50 ms at 200 users; saturated chat throughput of one worker ≥ 65 % of the bare
+endpoint's. The load generator shares the machine (and its cores) with the servers: with N workers on
+N cores expect less than N× (the generator takes its share).
 """
 
 from __future__ import annotations
@@ -148,7 +153,8 @@ async def chat_user(client: httpx.AsyncClient, tally: Tally, think: float, conve
                 await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
             expects = turn["expects"]
             text = ANSWERS.get(expects["field"]) or ("无" if expects["kind"] == "multi" else "跳过")
-            turn = await _request(client, tally, "POST", f"/api/sessions/{turn['session_id']}/messages", {"text": text})
+            turn = await _request(client, tally, "POST", f"/api/sessions/{turn['session_id']}/messages",
+                                  {"text": text, "turn": turn.get("turn")})
         if turn is not None and turn["done"]:
             tally.conversations += 1
         elif turn is not None:
@@ -208,18 +214,21 @@ def report(name: str, tally: Tally) -> float:
     return throughput
 
 
-async def phases(chat: Server, bare: Server, args: argparse.Namespace) -> dict[str, float]:
+async def phases(chat: Server, bare: Server, workers: Server | None, args: argparse.Namespace) -> dict[str, float]:
     turns_per_conversation = 19  # the scripted conversation: 1 start + 18 answers
     results = {}
-    print(f"paced: {args.users} users, think time {args.think:.1f} s (±50 %), "
-          f"{args.conversations} conversation(s) each")
-    paced = await run_phase(chat.url, args.users, args.think, args.conversations, bare=False)
-    results["paced_p99_ms"] = percentile(paced.latencies, 0.99) * 1000
-    results["errors"] = len(paced.errors)
-    report("chat (awardbot serve)", paced)
-    bare_paced = await run_phase(bare.url, args.users, args.think, turns_per_conversation * args.conversations,
-                                 bare=True)
-    report("bare FastAPI endpoint", bare_paced)
+    results["paced_p99_ms"], results["errors"] = float("nan"), 0
+    bare_paced = Tally()
+    if not args.skip_paced:
+        print(f"paced: {args.users} users, think time {args.think:.1f} s (±50 %), "
+              f"{args.conversations} conversation(s) each")
+        paced = await run_phase(chat.url, args.users, args.think, args.conversations, bare=False)
+        results["paced_p99_ms"] = percentile(paced.latencies, 0.99) * 1000
+        results["errors"] = len(paced.errors)
+        report("chat (awardbot serve)", paced)
+        bare_paced = await run_phase(bare.url, args.users, args.think, turns_per_conversation * args.conversations,
+                                     bare=True)
+        report("bare FastAPI endpoint", bare_paced)
 
     print(f"saturated: {args.users} users, no think time, {args.saturated_conversations} conversation(s) each")
     saturated = await run_phase(chat.url, args.users, 0, args.saturated_conversations, bare=False)
@@ -229,6 +238,11 @@ async def phases(chat: Server, bare: Server, args: argparse.Namespace) -> dict[s
                                      turns_per_conversation * args.saturated_conversations, bare=True)
     results["bare_turns_per_s"] = report("bare FastAPI endpoint", bare_saturated)
     results["errors"] += len(saturated.errors) + len(bare_paced.errors) + len(bare_saturated.errors)
+    if workers is not None:
+        print(f"saturated, awardbot serve --workers {args.workers}: {args.users} users")
+        several = await run_phase(workers.url, args.users, 0, args.saturated_conversations, bare=False)
+        results["workers_turns_per_s"] = report(f"chat ({args.workers} workers)", several)
+        results["errors"] += len(several.errors)
     return results
 
 
@@ -239,23 +253,33 @@ def main() -> int:
     parser.add_argument("--conversations", type=int, default=1, help="conversations per user, paced phase")
     parser.add_argument("--saturated-conversations", type=int, default=3,
                         help="conversations per user, saturated phase (default 3)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="also measure awardbot serve --workers N, saturated (default 2; 0: skip)")
+    parser.add_argument("--skip-paced", action="store_true", help="only the saturated phases")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="awardbot-bench-") as tmp:
         work = Path(tmp)
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_") and k != "TELEGRAM_BOT_TOKEN"}
-        env.update({"AWARDBOT_DATA_DIR": str(work / "data"), "AWARDBOT_LOG_LEVEL": "INFO",
+        env.update({"AWARDBOT_DATA_DIR": str(work / "data"), "AWARDBOT_LOG_LEVEL": "INFO", "AWARDBOT_RATE_LIMITS": "off",
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))})
         chat = Server("awardbot-serve", [SERVE, "serve", "--host", "127.0.0.1"], env, work)
         bare = Server("bare-fastapi", [BARE_APP], env, work)
+        several = (Server("awardbot-serve-workers", [SERVE, "serve", "--host", "127.0.0.1", "--workers", str(args.workers)],
+                          {**env, "AWARDBOT_DATA_DIR": str(work / "data-workers")}, work)
+                   if args.workers > 1 else None)
         try:
-            results = asyncio.run(phases(chat, bare, args))
+            results = asyncio.run(phases(chat, bare, several, args))
         finally:
             codes = chat.stop(), bare.stop()
+            if several is not None:
+                several.stop()
     ratio = results["chat_turns_per_s"] / results["bare_turns_per_s"] if results["bare_turns_per_s"] else 0.0
     print(f"servers stopped (exit codes {codes[0]}, {codes[1]})")
     print(f"targets: errors {results['errors']} (0) | paced p99 {results['paced_p99_ms']:.1f} ms (≤ 50) | "
-          f"chat/bare throughput {ratio:.0%} (≥ 40 %)")
+          f"chat/bare throughput {ratio:.0%} (≥ 65 %)")
+    if "workers_turns_per_s" in results:
+        print(f"--workers {args.workers} vs 1 worker: {results['workers_turns_per_s'] / results['chat_turns_per_s']:.2f}×")
     return 0
 
 

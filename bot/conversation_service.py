@@ -3,17 +3,20 @@
 ``ConversationService`` loads a conversation's state, applies :func:`dialogs.conversation.step`
 inside the store's compare-and-set update (so two messages at once are applied one after the
 other, across processes too), and stores an assessment record when a conversation finishes.
-Channels only translate its :class:`dialogs.turn.Turn`.
+Channels only translate its :class:`dialogs.turn.Turn`. Next to the dialog state the store keeps a
+bounded transcript (:mod:`bot.session_record`), written in the same update, for a reload.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from bot.session_record import SessionRecord, load_record
 from bot.store import AssessmentRecord, Store
 from bot.store.base import key_for_log
 from dialogs.conversation import current_turn, start, step
-from dialogs.state import DialogState, load_state
+from dialogs.state import DialogState
 from dialogs.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -28,11 +31,12 @@ class ConversationService:
         self.store = store
         self.default_locale = default_locale
 
-    async def start(self, key: str, locale: str | None = None) -> Turn:
+    async def start(self, key: str, locale: str | None = None, delivery: int | None = None) -> Turn:
         """Start (or start over) the conversation ``key``."""
         def begin(_old: str | None) -> tuple[str, Turn]:
             state, turn = start(locale or self.default_locale)
-            return state.to_json(), turn
+            state.delivered(delivery)
+            return SessionRecord(dialog=state).showing(turn).to_json(), turn
 
         _, turn = await self.store.update(key, begin)
         log.debug("conversation %s started", key_for_log(key))
@@ -40,7 +44,7 @@ class ConversationService:
 
     async def reply(self, key: str, text: str, channel: str, *, create: bool = True,
                     locale: str | None = None, fresh_locale: str | None = None,
-                    answering: int | None = None) -> Turn:
+                    answering: int | None = None, delivery: int | None = None) -> Turn:
         """Apply one user message, atomically.
 
         A conversation that does not exist yet is started (in ``locale``) when ``create``; otherwise
@@ -49,24 +53,37 @@ class ConversationService:
         handed out but not stored yet (a web session before its first message): it is started in
         that locale and ``text`` applied to it. ``answering``: the number of the turn ``text``
         answers; when the conversation is no longer on that turn (a retried or duplicated send)
-        the text is not applied again and the current turn is returned. The check runs inside the
-        compare-and-set update, so concurrent duplicates are applied once.
+        the text is not applied again and the current turn is returned. ``delivery``: the channel's
+        id of the message (Telegram's ``update_id``); one among the last applied is a redelivery,
+        likewise not applied again. Both checks run inside the compare-and-set update,
+        with the new state in one write, so neither concurrent duplicates nor a crash between
+        applying and answering apply a message twice.
         """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
-            state = load_state(old)
-            if state is None:
+            record = load_record(old)
+            if record is None:
                 if fresh_locale is not None:
-                    state, _ = start(fresh_locale)
+                    state, first = start(fresh_locale)
+                    record = SessionRecord(dialog=state).showing(first)
                 elif not create:
                     raise ConversationMissing(key)
                 else:
                     state, turn = start(locale or self.default_locale)
-                    return state.to_json(), (turn, None)
-            elif answering is not None and answering != state.turn:
-                return state.to_json(), (current_turn(state), None)
-            was_done = state.done
-            state, turn = step(state, text)
-            return state.to_json(), (turn, state if turn.done and not was_done else None)
+                    state.delivered(delivery)
+                    return SessionRecord(dialog=state).showing(turn).to_json(), (turn, None)
+            elif (answering is not None and answering != record.dialog.turn) or (
+                    delivery is not None and delivery in record.dialog.deliveries):
+                return record.to_json(), (current_turn(record.dialog), None)
+            was_done = record.dialog.done
+            state, turn = step(record.dialog, text)
+            state.deliveries = list(record.dialog.deliveries)  # kept across a restart of the dialog too
+            state.delivered(delivery)
+            if turn.turn > record.dialog.turn:  # applied: what was said and shown joins the transcript
+                switched = state.locale if state.locale != record.dialog.locale else None  # "English" is English
+                record = record.said(text, switched).model_copy(update={"dialog": state}).showing(turn)
+            else:
+                record = record.model_copy(update={"dialog": state})
+            return record.to_json(), (turn, state if turn.done and not was_done else None)
 
         _, (turn, finished) = await self.store.update(key, apply)
         if finished is not None:
@@ -75,13 +92,19 @@ class ConversationService:
 
     async def current(self, key: str) -> Turn | None:
         """The turn on screen, for a reload; ``None`` if there is no such conversation."""
+        resumed = await self.resume(key)
+        return resumed[0] if resumed else None
+
+    async def resume(self, key: str) -> tuple[Turn, list[dict[str, Any]]] | None:
+        """The turn on screen and the transcript of the turns before it; ``None``: no such conversation."""
         conversation = await self.store.get(key)
-        state = load_state(conversation.state_json) if conversation else None
-        return current_turn(state) if state else None
+        record = load_record(conversation.state_json) if conversation else None
+        return (current_turn(record.dialog), record.history()) if record else None
 
     async def state(self, key: str) -> DialogState | None:
         conversation = await self.store.get(key)
-        return load_state(conversation.state_json) if conversation else None
+        record = load_record(conversation.state_json) if conversation else None
+        return record.dialog if record else None
 
     async def forget(self, key: str) -> int:
         """Delete the conversation and every assessment record of it."""

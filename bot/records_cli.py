@@ -17,7 +17,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from bot.records_export import parse_since, records_csv, records_json_data
-from locales import normalize_locale, t
+from locales import normalize_locale, t, tn
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -91,7 +91,7 @@ def diff_report(records: list[AssessmentRecord], as_of: dt.date, locale: str) ->
             lines = [t(locale, "web.records.unreadable", problem=exc.errors()[0].get("msg", ""))]
         changed += bool(lines)
         out.extend(lines or [t(locale, "web.records.unchanged")])
-    out.append(t(locale, "web.records.summary", count=len(records), changed=changed))
+    out.append(tn(locale, "web.records.summary", len(records), changed=changed))
     return "\n".join(out)
 
 

@@ -107,7 +107,6 @@ def build_server(settings: Settings) -> uvicorn.Server:
 
 def _serve_workers(settings: Settings, workers: int) -> int:
     """N worker processes on one socket (uvicorn's supervisor restarts a worker that dies)."""
-    import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     for name, value in (("HOST", settings.host), ("PORT", settings.port), ("WORKERS", workers),
@@ -118,7 +117,7 @@ def _serve_workers(settings: Settings, workers: int) -> int:
     sock = config.bind_socket()
     log.info("serving on http://%s:%d with %d workers (widget /static/widget.js, staff page /staff, "
              "API docs /docs)", settings.host, settings.port, workers)
-    Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+    Multiprocess(config, sockets=[sock]).run()
     log.info("stopped")
     return 0
 

@@ -80,6 +80,11 @@ class Election:
             self._fd = None
 
 
+def _malformed(body: bytes, error: Exception) -> JSONResponse:
+    log.warning("Telegram webhook: malformed update (%d bytes, %s), answered 400", len(body), type(error).__name__)
+    return JSONResponse({"detail": "bad update", "message": "bad update"}, status_code=400)
+
+
 def install_webhook_route(app: FastAPI, settings: Settings) -> None:
     """``POST <path of AWARDBOT_TELEGRAM_WEBHOOK_URL>`` on the web app: updates from Telegram.
 
@@ -97,21 +102,22 @@ def install_webhook_route(app: FastAPI, settings: Settings) -> None:
         if not hmac.compare_digest(given, expected):
             log.warning("Telegram webhook: request without the right secret token refused")
             return JSONResponse({"detail": "forbidden", "message": "forbidden"}, status_code=403)
-        application = getattr(request.app.state, "telegram", None)
-        if application is None:
-            return JSONResponse({"detail": "starting", "message": "starting"}, status_code=503)
         body = await request.body()
         try:
-            from telegram import Update
-
             data = json.loads(body)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update")
+        except ValueError as exc:
+            return _malformed(body, exc)
+        application = getattr(request.app.state, "telegram", None)
+        if application is None:
+            return JSONResponse({"detail": "starting", "message": "starting"}, status_code=503)
+        try:
+            from telegram import Update
+
             update = Update.de_json(data, application.bot)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            log.warning("Telegram webhook: malformed update (%d bytes, %s), answered 400", len(body),
-                        type(exc).__name__)
-            return JSONResponse({"detail": "bad update", "message": "bad update"}, status_code=400)
+            return _malformed(body, exc)
         await application.update_queue.put(update)
         return Response(status_code=200)
 

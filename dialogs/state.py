@@ -18,6 +18,9 @@ from rules.profile import Profile
 SCHEMA_VERSION = 2
 
 
+DELIVERIES_KEPT = 16
+
+
 class DialogState(BaseModel):
     """Everything the dialog knows about one conversation."""
 
@@ -35,6 +38,14 @@ class DialogState(BaseModel):
     notice: str | None = None  # a message key to show once (e.g. after a migration)
     turn: int = 1  # the number of the turn on screen (CONTRACT §6): 1 at the start, +1 per message applied
     shown_result: ResultSnapshot | None = None  # the result last shown, so a change answers with what moved
+    deliveries: list[int] = Field(default_factory=list)  # the channel's ids of the last messages applied
+    # (Telegram's update_id), so a redelivered one is not applied again; a set, not a maximum, as
+    # Telegram may restart its numbering after a quiet week
+
+    def delivered(self, delivery: int | None) -> None:
+        """Remember that the channel's message ``delivery`` was applied."""
+        if delivery is not None:
+            self.deliveries = [*self.deliveries, delivery][-DELIVERIES_KEPT:]
 
     def profile(self) -> Profile:
         """The answers as a validated profile (answers are validated when given, so this holds)."""

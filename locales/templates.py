@@ -8,7 +8,7 @@ import jinja2
 
 from locales import LOCALE_DIR, normalize_locale, t
 from locales.formatting import format_cny
-from locales.text import display_width, pad
+from locales.text import align_columns, display_width, pad
 
 
 @functools.cache
@@ -25,6 +25,7 @@ def environment(locale: str) -> jinja2.Environment:
     env.filters["pad"] = pad
     env.filters["width"] = display_width
     env.globals["t"] = lambda key, **params: t(locale, key, **params)
+    env.globals["columns"] = align_columns
     return env
 
 

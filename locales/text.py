@@ -35,3 +35,17 @@ def pad(text: object, width: int) -> str:
     """``text`` followed by spaces up to ``width`` display columns (never cut)."""
     text = str(text)
     return text + " " * max(0, width - display_width(text))
+
+
+def align_columns(rows: list[list[str]], gap: int = 2) -> list[str]:
+    """Rows of cells as lines whose columns line up by display width. A row's last cell is not padded
+    and does not widen its column, so a shorter row can end in a long note."""
+    if not rows:
+        return []
+    count = max(len(row) for row in rows)
+    widths = [max((display_width(row[i]) for row in rows if i < len(row) - 1), default=0) for i in range(count)]
+    lines = []
+    for row in rows:
+        cells = [pad(cell, widths[i] + gap) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
+        lines.append("".join(cells).rstrip())
+    return lines

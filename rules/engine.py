@@ -124,9 +124,11 @@ def _leaf_order(compiled: CompiledLeaf) -> tuple[bool, bool]:
 def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> CompiledRule:
     cond = rule.conditions
     flat = district_leaf = None
-    if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
+    if isinstance(cond, AllOf):  # a top-level district leaf buckets the rule, whether the rest is flat or not
         parts = list(cond.all)
-        district_leaf = next((p for p in parts if p.fact == "district" and p.op in ("eq", "ne")), None)
+        district_leaf = next((p for p in parts if isinstance(p, Leaf) and p.fact == "district"
+                              and p.op in ("eq", "ne")), None)
+    if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
         leaves = [CompiledLeaf(leaf, _near_missable(ruleset, leaf), compile_leaf(leaf, ruleset.fact_bounds))
                   for leaf in parts if leaf is not district_leaf]
         flat = tuple((c.test, c.near_missable, c.leaf) for c in sorted(leaves, key=_leaf_order))

@@ -73,7 +73,7 @@ def evaluate_formula(formula: Formula, facts: Facts, event: Facts | None = None,
         return Amount(formula.cap)
     if isinstance(formula, Unspecified):
         return Amount(None)
-    ranged = [name for name in sorted(_inputs(formula)) if isinstance(lookup(name, facts, event), FigureRange)]
+    ranged = [name for name in _read_by(formula)[1] if isinstance(lookup(name, facts, event), FigureRange)]
     if ranged:
         return _ranged_amount(formula, facts, event, event_index, bounds, ranged)
     missing: list[str] = []
@@ -108,21 +108,33 @@ def _expr_facts(expr: Expr, out: set[str]) -> None:
                 _expr_facts(arg, out)
 
 
-def _facts_read(formula: Percentage | PerUnit | Sum) -> set[str]:
+def _facts_read(formula: Percentage | PerUnit | Sum) -> frozenset[str]:
     """The (non-event) facts a formula reads: the breakpoints of its piecewise-linear pieces."""
-    out: set[str] = set()
-    for part in formula.parts if isinstance(formula, Sum) else [formula]:
-        _expr_facts(getattr(part, "base", None) or getattr(part, "count", None), out)
-    return out
+    return _read_by(formula)[0]
 
 
-def _inputs(formula: Formula) -> set[str]:
+def _inputs(formula: Formula) -> frozenset[str]:
     """Every fact a computed formula reads (``event.x`` kept as written)."""
-    if isinstance(formula, Tiers):
-        out: set[str] = set()
-        _expr_facts(formula.base, out)
-        return out
-    return _facts_read(formula)  # type: ignore[arg-type]
+    return _read_by(formula)[0]
+
+
+_READ: dict[int, tuple[Formula, frozenset[str], tuple[str, ...]]] = {}
+"""Per formula object (rules are immutable once loaded): the facts it reads, walked once, not on every
+evaluation (the engine evaluates dozens of formulas per assessment)."""
+
+
+def _read_by(formula: Formula) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The facts ``formula`` reads, as a set and sorted."""
+    cached = _READ.get(id(formula))
+    if cached is None or cached[0] is not formula:
+        read: set[str] = set()
+        if isinstance(formula, Tiers):
+            _expr_facts(formula.base, read)
+        else:
+            for part in formula.parts if isinstance(formula, Sum) else [formula]:  # type: ignore[union-attr]
+                _expr_facts(getattr(part, "base", None) or getattr(part, "count", None), read)
+        cached = _READ[id(formula)] = (formula, frozenset(read), tuple(sorted(read)))
+    return cached[1], cached[2]
 
 
 EPSILON = 0.001  # just inside an open end of a range (amounts are in yuan)
@@ -188,9 +200,36 @@ def _upper_bound(formula: Percentage | PerUnit | Sum, facts: Facts, event: Facts
     """
     if len(missing) > 2 or "events" in missing:
         return getattr(formula, "cap", None)
+    try:  # the bound depends only on these: a conversation asks it again turn after turn
+        key = (id(formula), event is None, tuple(lookup(name, facts, event) for name in _read_by(formula)[1]),
+               tuple(missing), tuple(facts.get(bounds.get(_bare(m), "")) for m in missing))
+        cached = _UPPER_BOUNDS.get(key, _UNSET)
+    except TypeError:  # an unhashable value: compute it
+        key, cached = None, _UNSET
+    if cached is _UNSET:
+        cached = _upper_bound_uncached(formula, facts, event, event_index, missing, bounds)
+        if key is not None:
+            if len(_UPPER_BOUNDS) >= MAX_CACHED_BOUNDS:
+                _UPPER_BOUNDS.clear()
+            _UPPER_BOUNDS[key] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _bare(missing_name: str) -> str:
+    """``events[0].attendees`` → ``attendees``; profile facts as they are."""
+    return missing_name.split(".", 1)[1] if missing_name.startswith("events[") else missing_name
+
+
+_UNSET = object()
+_UPPER_BOUNDS: dict[tuple, float | None] = {}
+MAX_CACHED_BOUNDS = 4096
+
+
+def _upper_bound_uncached(formula: Percentage | PerUnit | Sum, facts: Facts, event: Facts | None,
+                          event_index: int | None, missing: list[str], bounds: dict[str, str]) -> float | None:
     known = sorted({float(v) for k in _facts_read(formula) if isinstance(v := facts.get(k), int | float)
                     and not isinstance(v, bool)})
-    names = [m.split(".", 1)[1] if m.startswith("events[") else m for m in missing]
+    names = [_bare(m) for m in missing]
     candidates = []
     for name in names:
         bound = facts.get(bounds.get(name, ""))

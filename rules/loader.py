@@ -9,16 +9,27 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from rules.schema import Document, DocumentFile, Rule
+from rules.vocabulary import (
+    FactInfo,
+    FactTable,
+    Vocabulary,
+    VocabularyError,
+    default_vocabulary,
+    load_facts,
+    load_vocabulary,
+    rule_problems,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 DOCUMENT_FILES = ("YZ2025.yaml", "CQ2025.yaml", "CQ2022.yaml", "YZ2021.yaml")
+VOCABULARY_FILES = ("vocabulary.yaml", "facts.yaml")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -26,23 +37,13 @@ class RuleDataError(ValueError):
     """The policy data is malformed; the message names the file, the rule and the field."""
 
 
-class FactInfo(BaseModel):
-    """How a profile fact is shown and how far a near miss may reach for it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    unit: str  # cny | count | bool | ids | district | choice | events
-    near_miss: float | None = None  # relative gap still "within reach" for numeric thresholds
-    actionable: bool = False  # a title / activity / flag the enterprise could still obtain
-    at_most: str | None = None  # another fact this one can never exceed (a part of a whole)
-
-
 @dataclass(frozen=True)
 class Ruleset:
     documents: dict[str, Document]
     rules: tuple[Rule, ...]
-    facts: dict[str, FactInfo]
+    facts: dict[str, FactInfo]  # profile facts and event keys, by name
     version: str
+    vocabulary: Vocabulary = field(default_factory=default_vocabulary)
 
     @functools.cached_property
     def by_id(self) -> dict[str, Rule]:
@@ -95,23 +96,32 @@ def load_document_file(path: Path) -> DocumentFile:
         raise RuleDataError(_describe(path, raw, exc)) from None
 
 
+def check_rules(path: Path, parsed: DocumentFile, vocabulary: Vocabulary, table: FactTable) -> None:
+    """Every condition and formula of the file names only known facts, ids and fitting operators."""
+    for rule in parsed.rules:
+        problems = rule_problems(rule, vocabulary, table)
+        if problems:
+            raise RuleDataError(f"{path.name}: rule {rule.rule_id}: {problems[0]}")
+
+
 def load_ruleset(data_dir: Path = DATA_DIR) -> Ruleset:
+    try:
+        vocabulary, table = load_vocabulary(data_dir), load_facts(data_dir)
+    except VocabularyError as exc:
+        raise RuleDataError(str(exc)) from None
     documents: dict[str, Document] = {}
     rules: list[Rule] = []
     digest = hashlib.sha256()
     for name in DOCUMENT_FILES:
         path = data_dir / name
         parsed = load_document_file(path)
+        check_rules(path, parsed, vocabulary, table)
         documents[parsed.document.key] = parsed.document
         rules.extend(parsed.rules)
         digest.update(path.read_bytes())
-    facts_raw = _read_yaml(data_dir / "facts.yaml")
-    digest.update((data_dir / "facts.yaml").read_bytes())
-    try:
-        facts = {name: FactInfo.model_validate(info) for name, info in facts_raw["facts"].items()}  # type: ignore[index]
-    except (ValidationError, KeyError, TypeError) as exc:
-        raise RuleDataError(f"facts.yaml: {exc}") from None
-    return Ruleset(documents, tuple(rules), facts, digest.hexdigest()[:16])
+    for name in VOCABULARY_FILES:
+        digest.update((data_dir / name).read_bytes())
+    return Ruleset(documents, tuple(rules), {**table.facts, **table.event}, digest.hexdigest()[:16], vocabulary)
 
 
 @functools.cache

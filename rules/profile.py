@@ -15,72 +15,31 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegative
 from pydantic_core import PydanticCustomError
 
 from rules.ranges import FigureRange
+from rules.vocabulary import default_vocabulary
 
 YUZHONG = "渝中区"
-OUTSIDE_CHONGQING = "outside_chongqing"
+_VOCABULARY = default_vocabulary()  # rules/data/vocabulary.yaml
+OUTSIDE_CHONGQING = _VOCABULARY.districts.outside
 
 #: The 38 districts and counties of Chongqing plus the three development zones that register
 #: enterprises themselves (两江新区, 西部科学城重庆高新区, 万盛经开区).
-CHONGQING_DISTRICTS: tuple[str, ...] = (
-    "渝中区", "大渡口区", "江北区", "沙坪坝区", "九龙坡区", "南岸区", "北碚区", "渝北区", "巴南区",
-    "万州区", "黔江区", "涪陵区", "綦江区", "大足区", "长寿区", "江津区", "合川区", "永川区",
-    "南川区", "璧山区", "铜梁区", "潼南区", "荣昌区", "开州区", "梁平区", "武隆区",
-    "城口县", "丰都县", "垫江县", "忠县", "云阳县", "奉节县", "巫山县", "巫溪县",
-    "石柱土家族自治县", "秀山土家族苗族自治县", "酉阳土家族苗族自治县", "彭水苗族土家族自治县",
-    "两江新区", "西部科学城重庆高新区", "万盛经开区",
-)
-DISTRICTS: tuple[str, ...] = CHONGQING_DISTRICTS + (OUTSIDE_CHONGQING,)
+CHONGQING_DISTRICTS: tuple[str, ...] = _VOCABULARY.districts.chongqing
+CENTRAL_DISTRICTS: tuple[str, ...] = _VOCABULARY.districts.central  # 中心城区 (CONTRACT §2)
+DISTRICTS: tuple[str, ...] = _VOCABULARY.all_districts
 
-CERTIFICATIONS: tuple[str, ...] = (
-    "national_key_software",
-    "national_little_giant",
-    "municipal_key_software",
-    "beidouxing",
-    "qimingxing",
-    "municipal_specialized_sme",
-    "high_tech_enterprise",
-    "genai_model_filing",
-    "openharmony_certificate",
-)
-
+CERTIFICATIONS: tuple[str, ...] = tuple(_VOCABULARY.certifications)
 #: Contract activity ids first, then the extension ids (ext) used by clauses the contract's
 #: ids cannot express.
-CONTRACT_ACTIVITIES: tuple[str, ...] = (
-    "ai_agent_development",
-    "digital_twin_development",
-    "ai_consumer_hardware",
-    "first_version_software_media",
-    "industrial_software_rnd",
-    "automotive_software_rnd",
-    "satellite_beidou_software",
-    "scenario_challenge_winner",
-    "compute_infrastructure",
-    "maas_platform",
-    "public_service_platform",
-    "open_source_project",
-    "chain_project",
-)
-EXTENSION_ACTIVITIES: tuple[str, ...] = (
-    "moved_into_demo_building",  # ext: newly moved into a 满天星 demonstration building
-    "industry_brain_operation",  # ext: operates 产业大脑 / 未来工厂 for the district
-    "digital_content_platform",  # ext: builds a shared digital-content / cultural-creative platform
-    "industry_academia_project",  # ext: 产学研合作 science and technology project
-    "core_software_breakthrough",  # ext: core-technology breakthrough with software copyright
-    "industrial_internet_national_project",  # ext: 工业互联网 platform selected as a national project
-    "industrial_internet_municipal_project",  # ext: … selected as a municipal project
-    "online_platform_project",  # ext: online platform project (上云/上平台) with investment
-    "star_market_listing",  # ext: listed on the STAR market (科创板)
-    "listed_refinancing",  # ext: listed company raised follow-on capital
-    "new_key_technology_project",  # ext: key core-technology project by 揭榜挂帅/赛马 (CQ2022)
-    "graduate_founder_startup",  # ext: small/micro software firm run by a first-time graduate founder
-    "new_track_business",  # ext: AI / metaverse / space-information new-track business
-    "rnd_team_30pct_50plus",  # ext: R&D staff over 30% of employees and at least 50 people
-)
+CONTRACT_ACTIVITIES: tuple[str, ...] = tuple(k for k, v in _VOCABULARY.activities.items() if v.contract)
+EXTENSION_ACTIVITIES: tuple[str, ...] = tuple(k for k, v in _VOCABULARY.activities.items() if not v.contract)
 ACTIVITIES: tuple[str, ...] = CONTRACT_ACTIVITIES + EXTENSION_ACTIVITIES
+#: id -> the ids it implies (a first-version media product is a first-version software product)
+IMPLIED_ACTIVITIES: dict[str, tuple[str, ...]] = {
+    k: v.implies for k, v in _VOCABULARY.activities.items() if v.implies}
 
-EVENT_KINDS = ("conference", "competition")
-EVENT_LEVELS = ("national", "municipal", "other")
-PLATFORM_LEVELS = ("national", "municipal", "other")
+EVENT_KINDS: tuple[str, ...] = _VOCABULARY.choices["event_kinds"]
+EVENT_LEVELS: tuple[str, ...] = _VOCABULARY.choices["event_levels"]
+PLATFORM_LEVELS: tuple[str, ...] = _VOCABULARY.choices["platform_levels"]
 
 #: A figure is exact, or known only as a range (``2000多万``: CONTRACT §6 ``answers``), which the
 #: engine compares three-valued (rules/ranges.py).
@@ -93,8 +52,8 @@ class Event(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    kind: Literal["conference", "competition"] | None = None
-    level: Literal["national", "municipal", "other"] | None = None
+    kind: Literal[EVENT_KINDS] | None = None  # type: ignore[valid-type]
+    level: Literal[EVENT_LEVELS] | None = None  # type: ignore[valid-type]
     location_district: str | None = None
     regular: bool | None = None
     cohosted_with_district: bool | None = None
@@ -162,8 +121,11 @@ class Profile(BaseModel):
     events: list[Event] | None = None
     invention_patents: Count | None = None
     blockchain_invention_patents: Count | None = None
+    newly_settled: bool | None = None
+    moved_within_chongqing: bool | None = None
+    informatisation_investment_cny: Amount | None = None
     # extension fields (ext)
-    platform_level: Literal["national", "municipal", "other"] | None = None
+    platform_level: Literal[PLATFORM_LEVELS] | None = None  # type: ignore[valid-type]
     maas_enterprises_served: Count | None = None
     online_platform_investment_cny: Amount | None = None
     refinancing_amount_cny: Amount | None = None
@@ -188,7 +150,7 @@ class Profile(BaseModel):
         """The known facts as a plain dict (unknown facts absent), ready for the engine.
 
         ``new_certifications`` implies held: they are added to ``certifications`` when that
-        list is known.
+        list is known. An activity adds the ones it implies (``IMPLIED_ACTIVITIES``).
         """
         data = self.model_dump(exclude_none=True, exclude={"as_of"})
         for name in _RANGE_FIELDS:  # keep ranges as FigureRange for the engine's comparisons
@@ -203,6 +165,9 @@ class Profile(BaseModel):
         held = data.get("certifications")
         if new and held is not None:
             data["certifications"] = list(dict.fromkeys([*held, *new]))
+        done = data.get("activities")
+        if done and any(a in IMPLIED_ACTIVITIES for a in done):
+            data["activities"] = list(dict.fromkeys([*done, *(i for a in done for i in IMPLIED_ACTIVITIES.get(a, ()))]))
         return data
 
 

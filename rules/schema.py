@@ -13,6 +13,7 @@ rule may be ``event.<key>``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -29,6 +30,7 @@ Op = Literal[
     "eq", "ne", "in", "gte", "gt", "lte", "lt", "gt_fact", "is", "has", "has_any", "has_none",
 ]
 NUMERIC_OPS = frozenset({"gte", "gt", "lte", "lt"})
+EVENT_PREFIX = "event."  # facts of the event in scope in a `for_each: events` rule
 
 
 class Strict(BaseModel):
@@ -82,6 +84,17 @@ class NotOf(Strict):
 Condition = Annotated[Leaf | AllOf | AnyOf | NotOf, Field(union_mode="left_to_right")]
 
 
+def iter_leaves(condition: Condition | None) -> Iterator[Leaf]:
+    """Every comparison in a condition tree, depth first, left to right (``None``: none)."""
+    if isinstance(condition, Leaf):
+        yield condition
+    elif isinstance(condition, AllOf | AnyOf):
+        for part in condition.all if isinstance(condition, AllOf) else condition.any:
+            yield from iter_leaves(part)
+    elif isinstance(condition, NotOf):
+        yield from iter_leaves(condition.not_)
+
+
 def _conditions_from_yaml(node: object) -> object:
     """Turn the compact YAML form (triples, plain lists) into the models' dict form."""
     if isinstance(node, list) and len(node) == 3 and isinstance(node[0], str) and isinstance(node[1], str):
@@ -121,6 +134,16 @@ class Percentage(Strict):
     rate: float = Field(gt=0, le=1)
     base: Expr
     cap: float | None = None
+
+
+def expr_facts(expr: Expr | None) -> Iterator[str]:
+    """The fact names an expression reads."""
+    if isinstance(expr, str):
+        yield expr
+    elif isinstance(expr, dict):
+        for args in expr.values():
+            for arg in args:
+                yield from expr_facts(arg)
 
 
 class Tier(Strict):
@@ -166,6 +189,17 @@ class Unspecified(Strict):
 Formula = Annotated[
     Fixed | Capped | Percentage | Tiers | PerUnit | Sum | Unspecified, Field(discriminator="kind")
 ]
+
+
+def formula_facts(formula: Formula) -> Iterator[str]:
+    """The fact names a formula reads (tier base, percentage base, per-unit count, sum parts)."""
+    if isinstance(formula, Tiers):
+        yield formula.base
+    for part in formula.parts if isinstance(formula, Sum) else [formula]:
+        if isinstance(part, Percentage):
+            yield from expr_facts(part.base)
+        elif isinstance(part, PerUnit):
+            yield from expr_facts(part.count)
 
 
 def is_excerpt_of(excerpt: str, quote: str) -> bool:

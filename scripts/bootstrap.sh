@@ -13,11 +13,13 @@ fi
 extras="${1:?usage: source scripts/bootstrap.sh base|test}"
 stamp="$ROOT/.venv/.installed-$extras"
 if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
-    python -m pip install --quiet --disable-pip-version-check --upgrade pip
+    # -qq: progress is the one line below; pip still prints errors (and nothing else on success)
+    echo "$(basename "$0"): installing awardbot ($extras) and its dependencies into .venv (first run only) ..." >&2
+    python -m pip install --quiet --quiet --disable-pip-version-check --upgrade pip
     if [ "$extras" != base ]; then
-        python -m pip install --quiet --disable-pip-version-check -e "$ROOT[$extras]"
+        python -m pip install --quiet --quiet --disable-pip-version-check -e "$ROOT[$extras]"
     else
-        python -m pip install --quiet --disable-pip-version-check -e "$ROOT"
+        python -m pip install --quiet --quiet --disable-pip-version-check -e "$ROOT"
     fi
     touch "$stamp"
 fi

@@ -89,7 +89,7 @@ def build_application(settings: Settings, service: ConversationService, *, reque
                    .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
                    .post_init(post_init)
                    .build())
-    register_handlers(application, service)
+    register_handlers(application, service, settings.public_base_url)
     return application
 
 

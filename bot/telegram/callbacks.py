@@ -1,14 +1,18 @@
-"""Inline button presses: answers to the open question, multi-select toggles, /forget and /start choices.
+"""Inline button presses: answers to the open question, toggles and pages, result details, confirmations.
 
-Every callback query is answered (``answerCallbackQuery``), so the client stops its spinner.
-A question button is resolved against the conversation's current turn; a button of an old
-question (or of a conversation deleted since) gets a polite toast and loses its keyboard.
-An answer given by button is echoed into its question message, which also drops the keyboard.
+Every callback query is answered (``answerCallbackQuery``), so the client stops its spinner. A
+press is acted on only when its data is well formed, fingerprints the question (and turn) on
+screen now, and comes from the message that question's keyboard was issued on (see
+:mod:`bot.telegram.marks`); /forget and /restart act only from their own confirmation message.
+Anything else — forged, stale or garbage data — gets a short notice and the current question
+again, with its keyboard. Result detail buttons only read: they work from any message showing
+the same result. An answer given by button is echoed into its question message.
 """
 
 from __future__ import annotations
 
 import contextlib
+import secrets
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
@@ -17,13 +21,20 @@ from telegram.ext import ContextTypes
 
 from bot.conversation_service import ConversationService
 from bot.telegram.keyboards import (
+    REPORT,
     Action,
     QuestionButton,
+    confirm_keyboard,
+    option_pages,
+    page_of,
+    parse_confirm_button,
     parse_question_button,
+    parse_result_button,
     question_keyboard,
     question_tag,
-    selected_indexes,
+    result_tag,
 )
+from bot.telegram.marks import ChatMarks, forget_marks, load_marks, save_marks
 from bot.telegram.menu import clear_chat_menu
 from bot.telegram.render import escape, plain_parts, with_answer
 from bot.telegram.replies import (
@@ -32,10 +43,12 @@ from bot.telegram.replies import (
     forget_open_keyboard,
     remove_keyboard,
     retire_open_keyboard,
+    send_html,
     send_turn,
     user_locale,
 )
-from dialogs.turn import Expects
+from dialogs.result_text import detail_text
+from dialogs.turn import Expects, Turn
 from locales import t
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -54,68 +67,134 @@ def _chat_id(update: Update) -> int:
     return update.effective_chat.id
 
 
-def dialog_answer(button: QuestionButton, expects: Expects, selected: frozenset[int], locale: str) -> tuple[str, str]:
+def dialog_answer(button: QuestionButton, expects: Expects, locale: str) -> tuple[str, str]:
     """What a button press says to the dialog, and how to echo it to the user."""
-    if button.action == Action.ANSWER and button.index is not None:
-        option = expects.options[button.index]
+    if button.action == Action.ANSWER and button.argument is not None:
+        option = expects.options[button.argument]
         return option.id, option.label
     if button.action == Action.DONE:
-        chosen = [option for index, option in enumerate(expects.options) if index in selected]
+        chosen = [option for index, option in enumerate(expects.options) if index in button.selected]
         separator = ", " if locale == "en" else "、"
         echo = separator.join(option.label for option in chosen) or t(locale, "telegram.answer_none")
         return ",".join(option.id for option in chosen) or NONE_WORD, echo
     return SKIP_WORD, t(locale, "telegram.buttons.skip")
 
 
+def _fits(button: QuestionButton, turn: Turn) -> bool:
+    """Whether ``button`` can belong to the question of ``turn`` (indexes in range, the right kind)."""
+    expects = turn.expects
+    assert expects is not None
+    count = len(expects.options)
+    if any(index >= count for index in button.selected):
+        return False
+    if button.action == Action.PAGE:
+        return button.argument is not None and button.argument < len(option_pages(expects))
+    if button.action in (Action.ANSWER, Action.TOGGLE):
+        multi = expects.kind == "multi"
+        return button.argument is not None and button.argument < count and multi == (button.action == Action.TOGGLE)
+    if button.action == Action.DONE:
+        return expects.kind == "multi"
+    return True
+
+
 class CallbackHandlers:
     """Callback-query handlers of one Application, bound to its conversation service."""
 
-    def __init__(self, service: ConversationService) -> None:
+    def __init__(self, service: ConversationService, public_base_url: str | None = None) -> None:
         self.service = service
+        self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
+
+    async def show(self, update: Update, context: Context, turn: Turn, lead: list[str] | None = None) -> None:
+        """Send ``turn`` with its keyboard, marking the message that carries it."""
+        await send_turn(context.bot, _chat_id(update), turn, chat_data(context), lead or [],
+                        store=self.service.store, with_report=self.public_base_url is not None)
 
     async def question(self, update: Update, context: Context) -> None:
-        query = update.callback_query
-        assert query is not None
-        key = conversation_key(_chat_id(update))
+        query, key, message, marks = await self._press(update)
         button = parse_question_button(query.data if isinstance(query.data, str) else None)
         turn = await self.service.current(key)
-        locale = turn.locale if turn is not None else user_locale(update)
-        expects = turn.expects if turn is not None and not turn.done else None
-        message = _message(query)
-        if (button is None or expects is None or question_tag(expects) != button.tag
-                or (button.index is not None and button.index >= len(expects.options))
-                or (message is None and button.action in (Action.TOGGLE, Action.DONE))):  # selection unreadable
-            await self._stale(query, locale)
+        if (button is None or turn is None or turn.expects is None or message is None
+                or marks.question != message.message_id or question_tag(turn) != button.tag
+                or not _fits(button, turn)):
+            await self._reshow(update, context, turn)
             return
-        selected = selected_indexes(message.reply_markup if message else None)
-        if button.action == Action.TOGGLE and button.index is not None:
+        expects = turn.expects
+        if button.action in (Action.TOGGLE, Action.PAGE):
+            assert button.argument is not None
+            if button.action == Action.TOGGLE:
+                selected, page = button.selected ^ {button.argument}, page_of(expects, button.argument)
+            else:
+                selected, page = button.selected, button.argument
             await query.answer()
-            await query.edit_message_reply_markup(question_keyboard(expects, locale, selected ^ {button.index}))
+            with contextlib.suppress(BadRequest):  # "message is not modified" after a double tap
+                await query.edit_message_reply_markup(question_keyboard(turn, page, selected))
             return
-        text, echo = dialog_answer(button, expects, selected, locale)
+        text, echo = dialog_answer(button, expects, turn.locale)
         await query.answer()
-        next_turn = await self.service.reply(key, text, channel=CHANNEL)
-        await self._echo_answer(query, context, t(locale, "telegram.answered", answer=echo))
-        await send_turn(context.bot, _chat_id(update), next_turn, chat_data(context))
+        next_turn = await self.service.reply(key, text, channel=CHANNEL, delivery=update.update_id)
+        await self._echo_answer(query, context, t(turn.locale, "telegram.answered", answer=echo))
+        await self.show(update, context, next_turn)
 
-    async def forget(self, update: Update, context: Context) -> None:
-        """``forget:confirm`` deletes this chat's conversation and records; ``forget:cancel`` keeps them."""
+    async def result(self, update: Update, context: Context) -> None:
+        """A detail of the result: the basis of each award, the possible items, near misses, other
+        support, or the printable report's link."""
         query = update.callback_query
         assert query is not None
+        parsed = parse_result_button(query.data if isinstance(query.data, str) else None)
         key = conversation_key(_chat_id(update))
+        turn = await self.service.current(key)
+        if parsed is None or turn is None or not turn.done or turn.result is None \
+                or parsed[0] != result_tag(turn.result):
+            await self._reshow(update, context, turn, "telegram.result.stale")
+            return
+        await query.answer()
+        part = parsed[1]
+        if part == REPORT:
+            text = t(turn.locale, "telegram.result.report_link", url=await self._report_url(key, _chat_id(update)))
+        else:
+            text = detail_text(turn.result, part, turn.locale)
+        await send_html(context.bot, _chat_id(update), plain_parts(text))
+
+    async def confirm(self, update: Update, context: Context) -> None:
+        """Yes or no on the confirmation of /forget or /restart, from that very message only."""
+        query, key, message, marks = await self._press(update)
+        chat_id = _chat_id(update)
+        parsed = parse_confirm_button(query.data if isinstance(query.data, str) else None)
+        if parsed is None or message is None or marks.confirm != message.message_id \
+                or marks.confirm_action != parsed[0]:
+            await self._reshow(update, context, await self.service.current(key))
+            return
+        action, confirmed = parsed
         state = await self.service.state(key)
         locale = state.locale if state else user_locale(update)
-        if query.data == "forget:confirm":
-            await self.service.forget(key)
-            await retire_open_keyboard(context.bot, _chat_id(update), chat_data(context))
-            chat_data(context).clear()
-            outcome = "telegram.forget.done"
-        else:
-            outcome = "telegram.forget.cancelled"
         await query.answer()
-        await self._replace_text(query, plain_parts(t(locale, outcome))[0])
-        if outcome == "telegram.forget.done":
-            await clear_chat_menu(context.bot, _chat_id(update))
+        await save_marks(self.service.store, chat_id, confirm=None, confirm_action=None)
+        if confirmed and action == "forget":
+            for report_key in marks.reports:
+                await self.service.forget(report_key)
+            await self.service.forget(key)
+            await forget_marks(self.service.store, chat_id)
+            await retire_open_keyboard(context.bot, chat_id, chat_data(context))
+            chat_data(context).clear()
+            await self._replace_text(query, plain_parts(t(locale, "telegram.forget.done"))[0])
+            await clear_chat_menu(context.bot, chat_id)
+            return
+        if confirmed:  # restart
+            await self._replace_text(query, plain_parts(t(locale, "telegram.restart.confirm"))[0])
+            await self.show(update, context, await self.service.reply(key, "restart", channel=CHANNEL,
+                                                                      delivery=update.update_id))
+            return
+        await self._replace_text(query, plain_parts(t(locale, f"telegram.{action}.cancelled"))[0])
+        turn = await self.service.current(key)
+        if turn is not None:  # back to where the user was
+            await self.show(update, context, turn)
+
+    async def ask_to_confirm(self, update: Update, context: Context, action: str, locale: str) -> None:
+        """Send the confirmation of a destructive ``action`` and mark it as the one that may act."""
+        sent = await send_html(context.bot, _chat_id(update), plain_parts(t(locale, f"telegram.{action}.confirm")),
+                               confirm_keyboard(action, locale))
+        if sent is not None:
+            await save_marks(self.service.store, _chat_id(update), confirm=sent.message_id, confirm_action=action)
 
     async def finished(self, update: Update, context: Context) -> None:
         """The choice /start offers after a finished assessment: ``finished:result`` or ``finished:restart``."""
@@ -123,32 +202,59 @@ class CallbackHandlers:
         assert query is not None
         key = conversation_key(_chat_id(update))
         turn = await self.service.current(key)
-        if turn is not None and not turn.done:  # an old offer: the user has moved on since
-            await self._stale(query, turn.locale)
+        if turn is None or not turn.done or query.data not in ("finished:result", "finished:restart"):
+            await self._reshow(update, context, turn)
             return
         await query.answer()
         message = _message(query)
         if message is not None:
             await remove_keyboard(context.bot, message.chat_id, message.message_id)
-        if turn is None:
-            turn = await self.service.start(key, user_locale(update))
-        elif query.data == "finished:restart":
-            turn = await self.service.reply(key, "restart", channel=CHANNEL)
-        await send_turn(context.bot, _chat_id(update), turn, chat_data(context))
+        if query.data == "finished:restart":
+            await self.ask_to_confirm(update, context, "restart", turn.locale)
+        else:
+            await self.show(update, context, turn)
 
     async def unknown(self, update: Update, context: Context) -> None:
-        """A button this bot no longer knows (e.g. from an older version)."""
-        assert update.callback_query is not None
-        await self._stale(update.callback_query, user_locale(update))
+        """A button this bot does not know (forged, garbage, or from an older version)."""
+        await self._reshow(update, context, await self.service.current(conversation_key(_chat_id(update))))
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    @staticmethod
-    async def _stale(query: CallbackQuery, locale: str) -> None:
-        await query.answer(t(locale, "telegram.stale_button"))
+    async def _press(self, update: Update) -> tuple[CallbackQuery, str, Message | None, ChatMarks]:
+        """The pressed query, the chat's conversation key, the message pressed on, the chat's marks."""
+        query = update.callback_query
+        assert query is not None
+        marks = await load_marks(self.service.store, _chat_id(update))
+        return query, conversation_key(_chat_id(update)), _message(query), marks
+
+    async def _reshow(self, update: Update, context: Context, turn: Turn | None,
+                      notice: str = "telegram.stale_button") -> None:
+        """Not acted on: say so briefly, drop the pressed message's keyboard (unless it is the open
+        confirmation), show the current question with its keyboard."""
+        query = update.callback_query
+        assert query is not None
+        locale = turn.locale if turn is not None else user_locale(update)
+        await query.answer(t(locale, notice))
         message = _message(query)
-        if message is not None and message.reply_markup is not None:
+        marks = await load_marks(self.service.store, _chat_id(update))
+        if message is not None and message.reply_markup is not None and message.message_id != marks.confirm:
+            forget_open_keyboard(chat_data(context), message.message_id)  # an open confirmation stays open
             await remove_keyboard(query.get_bot(), message.chat_id, message.message_id)
+        if turn is not None:
+            await self.show(update, context, turn)
+
+    async def _report_url(self, key: str, chat_id: int) -> str:
+        """A printable report of this chat's answers: a copy under a new web session id (192 random bits),
+        deleted with the chat's data by /forget."""
+        from bot.web.deps import session_key
+
+        conversation = await self.service.store.get(key)
+        session_id = secrets.token_urlsafe(24)  # a stored session's id: 192 random bits
+        state_json = conversation.state_json if conversation else "{}"
+        await self.service.store.update(session_key(session_id), lambda _old: (state_json, None))
+        marks = await load_marks(self.service.store, chat_id)
+        await save_marks(self.service.store, chat_id, reports=[*marks.reports, session_key(session_id)])
+        return f"{self.public_base_url}/api/sessions/{session_id}/report"
 
     @staticmethod
     async def _echo_answer(query: CallbackQuery, context: Context, answer: str) -> None:

@@ -1,7 +1,8 @@
 """Commands and typed messages: translate Telegram updates into ConversationService calls.
 
-The dialog already understands its own command words in both languages, so ``/back``,
-``/summary`` and ``/restart`` send it ``back``, ``summary`` and ``restart``; anything typed goes
+The dialog already understands its own command words in both languages, so ``/back`` and
+``/summary`` send it ``back`` and ``summary`` (``/restart`` and ``/forget`` first ask to confirm, and
+act only from that confirmation's button); anything typed goes
 to it unchanged. A chat's first contact starts the conversation in the language of the
 user's Telegram client. :func:`register_handlers` wires these, the buttons and the error handler.
 """
@@ -23,15 +24,15 @@ from bot.telegram.callbacks import CallbackHandlers
 from bot.telegram.errors import on_error
 from bot.telegram.faq_reply import faq_messages, search_faq
 from bot.telegram.keyboards import (
+    CONFIRM_PREFIX,
     FINISHED_PREFIX,
-    FORGET_PREFIX,
     QUESTION_PREFIX,
+    RESULT_PREFIX,
     finished_keyboard,
-    forget_keyboard,
 )
 from bot.telegram.menu import set_chat_menu
 from bot.telegram.render import plain_parts
-from bot.telegram.replies import chat_data, conversation_key, send_html, send_turn, user_locale
+from bot.telegram.replies import conversation_key, send_html, user_locale
 from dialogs.turn import Turn
 from locales import t
 
@@ -54,8 +55,9 @@ def language_from_argument(argument: str) -> str | None:
 class ChatHandlers:
     """Command and message handlers of one Application, bound to its conversation service."""
 
-    def __init__(self, service: ConversationService) -> None:
+    def __init__(self, service: ConversationService, callbacks: CallbackHandlers) -> None:
         self.service = service
+        self.callbacks = callbacks
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -65,7 +67,7 @@ class ChatHandlers:
         return update.effective_chat.id
 
     async def _show(self, update: Update, context: Context, turn: Turn, lead: list[str] | None = None) -> None:
-        await send_turn(context.bot, self._chat_id(update), turn, chat_data(context), lead or [])
+        await self.callbacks.show(update, context, turn, lead)
 
     async def _say(self, update: Update, context: Context, locale: str, key: str, **params: object) -> None:
         await send_html(context.bot, self._chat_id(update), plain_parts(t(locale, key, **params)))
@@ -74,9 +76,9 @@ class ChatHandlers:
         """Send ``text`` to the dialog (starting the conversation on first contact) and show the turn."""
         key = conversation_key(self._chat_id(update))
         if await self.service.state(key) is None:
-            turn = await self.service.start(key, user_locale(update))
+            turn = await self.service.start(key, user_locale(update), delivery=update.update_id)
         else:
-            turn = await self.service.reply(key, text, channel=CHANNEL)
+            turn = await self.service.reply(key, text, channel=CHANNEL, delivery=update.update_id)
         await self._show(update, context, turn)
 
     # -- commands --------------------------------------------------------------------------------
@@ -94,7 +96,11 @@ class ChatHandlers:
             await self._show(update, context, turn, plain_parts(t(turn.locale, "telegram.start.resume")))
 
     async def restart(self, update: Update, context: Context) -> None:
-        await self._dialog(update, context, "restart")
+        """Ask to confirm; the confirmation's own button starts over."""
+        if await self.service.state(conversation_key(self._chat_id(update))) is None:
+            await self._dialog(update, context, "")
+            return
+        await self.callbacks.ask_to_confirm(update, context, "restart", await self._locale(update))
 
     async def back(self, update: Update, context: Context) -> None:
         await self._dialog(update, context, "back")
@@ -113,9 +119,9 @@ class ChatHandlers:
             await self._say(update, context, current, "telegram.lang_unknown", code=argument[:20])
             return
         if state is None:
-            turn = await self.service.start(key, target)
+            turn = await self.service.start(key, target, delivery=update.update_id)
         else:
-            turn = await self.service.reply(key, LANGUAGE_WORDS[target], channel=CHANNEL)
+            turn = await self.service.reply(key, LANGUAGE_WORDS[target], channel=CHANNEL, delivery=update.update_id)
         await self._show(update, context, turn)
         await set_chat_menu(context.bot, self._chat_id(update), turn.locale)
 
@@ -131,9 +137,7 @@ class ChatHandlers:
 
     async def forget(self, update: Update, context: Context) -> None:
         """Ask to confirm; the button handler deletes."""
-        locale = await self._locale(update)
-        await send_html(context.bot, self._chat_id(update), plain_parts(t(locale, "telegram.forget.confirm")),
-                        forget_keyboard(locale))
+        await self.callbacks.ask_to_confirm(update, context, "forget", await self._locale(update))
 
     async def help(self, update: Update, context: Context) -> None:
         """The commands, then the open question again (so its buttons are at hand)."""
@@ -160,14 +164,17 @@ class ChatHandlers:
         return state.locale if state else user_locale(update)
 
 
-def register_handlers(application: Application, service: ConversationService) -> None:
-    """Add every handler of the awardbot Telegram channel (and its error handler) to ``application``."""
-    chat = ChatHandlers(service)
-    buttons = CallbackHandlers(service)
+def register_handlers(application: Application, service: ConversationService,
+                      public_base_url: str | None = None) -> None:
+    """Add every handler of the awardbot Telegram channel (and its error handler) to ``application``.
+    With ``public_base_url`` a result offers a link to its printable report."""
+    buttons = CallbackHandlers(service, public_base_url)
+    chat = ChatHandlers(service, buttons)
     for name in ("start", "restart", "back", "summary", "lang", "faq", "forget", "help"):
         application.add_handler(CommandHandler(name, getattr(chat, name)))
     application.add_handler(CallbackQueryHandler(buttons.question, pattern=rf"^{QUESTION_PREFIX}:"))
-    application.add_handler(CallbackQueryHandler(buttons.forget, pattern=rf"^{FORGET_PREFIX}:"))
+    application.add_handler(CallbackQueryHandler(buttons.result, pattern=rf"^{RESULT_PREFIX}:"))
+    application.add_handler(CallbackQueryHandler(buttons.confirm, pattern=rf"^{CONFIRM_PREFIX}:"))
     application.add_handler(CallbackQueryHandler(buttons.finished, pattern=rf"^{FINISHED_PREFIX}:"))
     application.add_handler(CallbackQueryHandler(buttons.unknown))
     application.add_handler(MessageHandler(filters.TEXT, chat.text))

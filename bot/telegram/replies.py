@@ -19,7 +19,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext
 
-from bot.telegram.keyboards import question_keyboard
+from bot.store import Store
+from bot.telegram.keyboards import question_keyboard, result_keyboard
+from bot.telegram.marks import save_marks
 from bot.telegram.render import pack, turn_messages
 from dialogs.turn import Turn
 from locales import normalize_locale
@@ -84,12 +86,29 @@ def forget_open_keyboard(chat_data: ChatData, message_id: int) -> None:
         del chat_data[KEYBOARD_MESSAGE_SLOT]
 
 
-async def send_turn(bot: Bot, chat_id: int, turn: Turn, chat_data: ChatData,
-                    lead: Sequence[str] = ()) -> None:
-    """Show a dialog turn (after any HTML ``lead`` parts), packed into few messages, the keyboard last."""
+async def send_turn(bot: Bot, chat_id: int, turn: Turn, chat_data: ChatData, lead: Sequence[str] = (),
+                    *, store: Store | None = None, with_report: bool = False) -> Message | None:
+    """Show a dialog turn (after any HTML ``lead`` parts), packed into few messages, the keyboard last:
+    the question's, or the result's detail buttons. The message carrying it is marked in ``store``,
+    so only that message's buttons are acted on."""
     chat_data[LOCALE_SLOT] = turn.locale
     await retire_open_keyboard(bot, chat_id, chat_data)
-    keyboard = question_keyboard(turn.expects, turn.locale) if turn.expects is not None else None
-    sent = await send_html(bot, chat_id, pack([*lead, *turn_messages(turn)]), keyboard)
+    if turn.expects is not None:
+        keyboard = question_keyboard(turn)
+    elif turn.done:
+        keyboard = result_keyboard(turn, with_report)
+    else:
+        keyboard = None
+    if turn.done and turn.result is not None and turn.messages:  # the result on a screen of its own
+        before = turn.model_copy(update={"messages": turn.messages[:-1]})
+        messages = [*pack([*lead, *turn_messages(before)]), *pack(turn_messages(turn.model_copy(
+            update={"messages": turn.messages[-1:]})))]
+    else:
+        messages = pack([*lead, *turn_messages(turn)])
+    sent = await send_html(bot, chat_id, [message for message in messages if message], keyboard)
     if keyboard is not None and sent is not None:
         chat_data[KEYBOARD_MESSAGE_SLOT] = sent.message_id
+    if store is not None and sent is not None:
+        slot = "question" if turn.expects is not None else "result"
+        await save_marks(store, chat_id, **{slot: sent.message_id if keyboard is not None else None})
+    return sent

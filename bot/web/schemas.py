@@ -41,6 +41,16 @@ class Formatted(BaseModel):
     matches: list[str]
 
 
+class HistoryEntry(BaseModel):
+    """One bubble of the conversation before the current turn (``GET /api/sessions/{id}`` only)."""
+
+    role: Literal["bot", "user", "result"] = Field(
+        description="bot message, the user's answer as shown (option labels), or a result (text: its total)")
+    text: str
+    lang: Literal["zh-CN", "en"] = Field(description="the language the entry is written in")
+    turn: int = Field(description="the turn it belongs to (a user entry: the turn it answered)")
+
+
 class TurnOut(BaseModel):
     """A turn of the conversation: the contract's fields first, then additive ones."""
 
@@ -58,6 +68,9 @@ class TurnOut(BaseModel):
     formatted: Formatted | None = Field(None, description="amounts of the assessment, formatted for the locale")
     result: ResultView | None = Field(None, description="the assessment grouped into the sections every channel "
                                                         "shows (awards, possible, non-cash, …), in the locale")
+    history: list[HistoryEntry] | None = Field(
+        None, description="GET only: what was shown and said before this turn, oldest first (bounded), "
+                          "so a reloaded page shows the whole conversation")
 
 
 class WidgetStrings(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from locales.text import display_width
 
 PROFILE = {"district": "渝中区", "is_software_enterprise": True, "revenue_cny": 1_200_000_000,
            "revenue_prev_cny": 1_000_000_000}
@@ -53,6 +55,27 @@ def test_assess_text_shows_the_total_first_in_both_languages(tmp_path: Path, cap
     assert "Estimated maximum total: CNY 5,000,000" in en.splitlines()[1]
 
 
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_assess_text_columns_line_up_on_chinese_text(tmp_path: Path, capsys, locale: str) -> None:
+    path = write(tmp_path, json.dumps({**PROFILE, "certifications": ["national_key_software"],
+                                       "new_certifications": ["national_key_software"]}))
+    _, text, _ = run_cli(["assess", "--profile", path, "--as-of", "2026-11-24", "--format", "text",
+                          "--locale", locale], capsys)
+    lines = text.splitlines()
+    table = [line for line in lines[3:] if line and not line.startswith(" ")][:12]  # header and main rows
+    assert len(table) >= 5
+
+    def cell_starts(line: str) -> list[int]:
+        """Display columns where the 2nd, 3rd … cell of a line begin (cells are separated by 2+ spaces)."""
+        return [display_width(line[: match.end()]) for match in re.finditer(r"\s{2,}", line)]
+
+    header = cell_starts(table[0])
+    assert len(header) == 3
+    for line in table[1:]:
+        assert cell_starts(line) == header, line
+    assert not re.search(r"\b(YZ|CQ)20\d\d-\d", text)
+
+
 @pytest.mark.parametrize(("content", "field"), [
     ('{"revenue_cny": -5}', "revenue_cny"),
     ('{"revenue_cny": "lots"}', "revenue_cny"),
@@ -63,6 +86,11 @@ def test_assess_text_shows_the_total_first_in_both_languages(tmp_path: Path, cap
     ('{"as_of": "tomorrow"}', "as_of"),
     ('{"events": [{"attendees": -1}]}', "events[0].attendees"),
     ('{"revenu_cny": 5}', "revenu_cny"),
+    ('{"newly_settled": "yes"}', "newly_settled"),
+    ('{"moved_within_chongqing": 1}', "moved_within_chongqing"),
+    ('{"informatisation_investment_cny": -1}', "informatisation_investment_cny"),
+    ('{"newly_setled": true}', "newly_setled"),
+    ('{"certifications": ["tech_based_smes"]}', "certifications"),
     ("not json at all", "JSON"),
     ("[1, 2]", "JSON"),
 ])
@@ -70,6 +98,19 @@ def test_bad_input_exits_2_with_one_line_naming_the_field(tmp_path: Path, capsys
     code, out, err = run_cli(["assess", "--profile", write(tmp_path, content), "--locale", "en"], capsys)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and field in err and "Traceback" not in err
+
+
+def test_assess_accepts_the_fields_and_ids_contract_section_4_added(tmp_path: Path, capsys) -> None:
+    profile = {"district": "渝中区", "newly_settled": True, "moved_within_chongqing": False,
+               "informatisation_investment_cny": 1_000_000, "certifications": ["tech_based_sme"],
+               "activities": ["first_version_software"]}
+    code, out, err = run_cli(["assess", "--profile", write(tmp_path, json.dumps(profile)), "--as-of", "2026-11-24",
+                              "--format", "json"], capsys)
+    assert code == 0 and err == ""
+    matches = {m["rule_id"]: m for m in json.loads(out)["matches"]}
+    assert matches["YZ2021-5"]["status"] == "eligible"  # 引进 with the 科技型企业 title
+    assert matches["YZ2021-7#informatisation"]["max_award_cny"] == 200_000
+    assert matches["CQ2022-3.2.2#first-version-software"]["status"] == "expired"
 
 
 def test_a_missing_file_and_a_bad_date_exit_2(tmp_path: Path, capsys) -> None:
@@ -87,7 +128,7 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
 
 
 def test_chat_runs_a_conversation_from_stdin() -> None:
-    answers = "重庆市以外\n"
+    answers = "重庆市以外\n没有\n"  # outside Chongqing: only whether it hosted an event (YZ2025-9, D1)
     done = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--as-of", "2026-11-24"], input=answers,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0

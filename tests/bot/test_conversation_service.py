@@ -43,12 +43,13 @@ async def test_a_finished_conversation_is_recorded_once_and_forget_removes_every
         service: ConversationService) -> None:
     key = "web:recorded"
     await service.start(key, "en")
-    turn = await service.reply(key, "outside Chongqing", channel="web")
+    await service.reply(key, "outside Chongqing", channel="web")
+    turn = await service.reply(key, "no", channel="web")  # hosted no event (YZ2025-9 looks at where, D1)
     assert turn.done
     await service.reply(key, "anything", channel="web")  # after the result: no second record
     records = [r for r in await service.store.list_records() if r.conversation_key == key]
     assert len(records) == 1
-    assert records[0].channel == "web" and records[0].profile == {"district": "outside_chongqing"}
+    assert records[0].channel == "web" and records[0].profile == {"district": "outside_chongqing", "events": []}
     assert records[0].result["total_max_award_cny"] == 0
     await service.forget(key)
     assert await service.store.get(key) is None
@@ -62,3 +63,20 @@ async def test_a_message_for_a_missing_conversation_writes_nothing_when_creation
     with pytest.raises(ConversationMissing):
         await service.reply("web:gone", "渝中区", channel="web", create=False)
     assert await service.store.get("web:gone") is None
+
+
+async def test_a_delivery_is_applied_once_even_at_once_and_after_the_numbering_restarts(
+        service: ConversationService) -> None:
+    key = "tg:deliveries"
+    await service.start(key, "zh-CN", delivery=100)
+    turns = await asyncio.gather(*(service.reply(key, "跳过", channel="telegram", delivery=101) for _ in range(5)))
+    state = await service.state(key)
+    assert state is not None and state.skipped == ["district"]
+    assert {turn.turn for turn in turns} == {state.turn}  # the copies were answered with the current turn
+    await service.reply(key, "重新开始", channel="telegram", delivery=102)
+    await service.reply(key, "跳过", channel="telegram", delivery=101)  # a late redelivery from before the restart
+    state = await service.state(key)
+    assert state is not None and state.skipped == []
+    await service.reply(key, "跳过", channel="telegram", delivery=7)  # Telegram numbering restarted: applied
+    state = await service.state(key)
+    assert state is not None and state.skipped == ["district"]

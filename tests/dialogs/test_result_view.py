@@ -163,3 +163,19 @@ def test_a_snapshot_round_trips_through_json() -> None:
     _, view = view_of(LARGE_FIRM)
     taken = snapshot(view)
     assert ResultSnapshot.model_validate_json(taken.model_dump_json()) == taken
+
+
+@pytest.mark.parametrize(("locale", "needed"), [("zh-CN", "需补充：再上一年（前年）研发费用"),
+                                                ("en", "Still needed: R&D expense of the year before last")])
+def test_the_missing_fact_is_the_year_before_when_last_years_rnd_is_known(locale: str, needed: str) -> None:
+    _, view = view_of({"district": "渝中区", "is_software_enterprise": True, "rnd_reserve_system": True,
+                       "rnd_expense_cny": 8_000_000}, locale)
+    rnd = next(i for i in view.section("possible").items if i.rule_id == "YZ2025-7.1")  # type: ignore[union-attr]
+    assert needed in rnd.lines
+
+
+def test_capped_percentages_show_the_computed_figure_and_the_cap() -> None:
+    assessment, _ = view_of({"district": "渝中区", "is_software_enterprise": True,
+                             "activities": ["ai_agent_development"], "compute_spend_cny": 15_000_000})
+    voucher = next(m for m in assessment["matches"] if m["rule_id"] == "CQ2025-8")
+    assert "按 1,500 万元的 20% 计算为 300 万元，以上限 100 万元计" in voucher["reasons"]

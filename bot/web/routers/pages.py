@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
-from bot.web.errors import ApiError, request_locale
+from bot.web.errors import ApiError, error_responses, request_locale
 from bot.web.schemas import WidgetStrings
 from bot.web.templating import render_html
 from locales import LOCALES, catalog
@@ -44,7 +44,8 @@ def static_url(request: Request, path: str) -> str:
     return f"{base.rstrip('/')}/static/{path}" if base else f"/static/{path}"
 
 
-@router.get("/api/i18n/{locale}", response_model=WidgetStrings, tags=["chat"], summary="Widget UI strings")
+@router.get("/api/i18n/{locale}", response_model=WidgetStrings, tags=["chat"], summary="Widget UI strings",
+            responses=error_responses(404))
 async def widget_strings(locale: str, response: Response) -> WidgetStrings:
     """Every string the widget shows, so that none is written into its script."""
     if locale not in LOCALES:

@@ -17,8 +17,9 @@ from fastapi.responses import HTMLResponse
 from bot.conversation_service import ConversationMissing
 from bot.web.deps import ServiceDep, SessionIdDep, session_key
 from bot.web.errors import ApiError, error_responses
-from bot.web.presenting import award_chart, award_text, grouped_matches, total_text, turn_out
+from bot.web.presenting import award_chart, turn_out
 from bot.web.rate_limits import limit_client, limit_new_session, limit_session
+from bot.web.routers.pages import static_url
 from bot.web.schemas import NewSession, TurnOut, UserMessage
 from bot.web.templating import render_html
 from dialogs.turn import Turn
@@ -67,11 +68,12 @@ async def send_message(request: Request, session_id: SessionIdDep, message: User
 
 @router.get("/{session_id}", response_model=TurnOut, responses=NOT_FOUND, summary="The current turn again")
 async def current_turn(request: Request, session_id: SessionIdDep, service: ServiceDep) -> TurnOut:
-    """The turn on screen, unchanged (for a page reload)."""
-    turn = await service.current(session_key(session_id))
-    if turn is None:
-        turn = await _welcome_turn(request, service, session_id)
-    return turn_out(session_id, turn)
+    """The turn on screen, unchanged, and in ``history`` what was shown and said before it (for a page reload)."""
+    resumed = await service.resume(session_key(session_id))
+    if resumed is None:
+        return turn_out(session_id, await _welcome_turn(request, service, session_id), [])
+    turn, history = resumed
+    return turn_out(session_id, turn, history)
 
 
 async def _welcome_turn(request: Request, service: ServiceDep, session_id: str) -> Turn:
@@ -97,8 +99,10 @@ async def forget_session(request: Request, session_id: SessionIdDep, service: Se
             summary="Printable assessment report (HTML)")
 async def report(request: Request, session_id: SessionIdDep, service: ServiceDep,
                  locale: Annotated[Literal["zh-CN", "en"] | None, Query()] = None) -> HTMLResponse:
-    """The assessment of the answers given so far as a printable page (``@media print``)."""
+    """The assessment of the answers given so far as a printable page (``@media print``), in the
+    sections every channel shows (:mod:`dialogs.result_view`)."""
     from dialogs.conversation import assessment_for, start
+    from dialogs.result_view import build_result_view
 
     state = await service.state(session_key(session_id))
     if state is None:
@@ -110,8 +114,9 @@ async def report(request: Request, session_id: SessionIdDep, service: ServiceDep
         state = state.model_copy(update={"locale": locale})
     assessment = assessment_for(state)
     shown = state.locale
+    view = build_result_view(assessment, shown)
     return render_html(
-        "report.html.j2", shown, assessment=assessment, finished=state.done, sections=grouped_matches(assessment),
-        chart=award_chart(assessment, shown), total=total_text(assessment, shown),
-        award=lambda match: award_text(match, shown),
+        "report.html.j2", shown, view=view, finished=state.done, chart=award_chart(view),
+        ruleset_version=assessment["ruleset_version"],
+        static_url=lambda name: static_url(request, name),
     )

@@ -6,7 +6,12 @@
  * (optional: data-locale="en" or "zh-CN"). The API base is derived from this script's own src;
  * the UI strings come from GET /api/i18n/{locale}; the conversation from the chat API
  * (CONTRACT §6). Server and user text is only ever inserted with textContent. The session id is
- * kept in localStorage, so a reload resumes the conversation with GET /api/sessions/{id}.
+ * kept in localStorage, so a reload resumes the conversation with GET /api/sessions/{id}, whose
+ * "history" holds what was shown and said before the turn on screen.
+ *
+ * The widget sets no inline styles (the host page's CSP may forbid them): every look is a class
+ * of widget.css, loaded into the widget's shadow root. Results are laid out as the server groups
+ * them (turn.result.sections); nothing is regrouped here.
  */
 (function () {
   "use strict";
@@ -37,7 +42,8 @@
     strings: {},
     turn: null,
     busy: false,
-    renderedTurns: 0
+    renderedTurns: 0,
+    messageCount: 0
   };
   var ui = {};
 
@@ -55,7 +61,7 @@
     return text;
   }
 
-  // --- DOM helpers (text only through textContent) ---------------------------------------
+  // --- DOM helpers (text only through textContent, never a style attribute) ---------------
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -107,17 +113,17 @@
   // --- building the widget ---------------------------------------------------------------
 
   function build() {
-    var host = el("div", { className: "awardbot-widget", style: "display:none" });
+    var host = el("div", { className: "awardbot-widget", hidden: true });  // shown once its CSS is in
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     var stylesheet = el("link", { rel: "stylesheet", href: apiBase + "/static/widget.css" });
-    stylesheet.addEventListener("load", function () { host.style.display = ""; });
-    stylesheet.addEventListener("error", function () { host.style.display = ""; });
+    stylesheet.addEventListener("load", function () { host.hidden = false; });
+    stylesheet.addEventListener("error", function () { host.hidden = false; });
     root.appendChild(stylesheet);
 
     ui.bubbleLabel = el("span", { className: "ab-bubble-label" });
     ui.bubble = el("button", {
       type: "button", className: "ab-bubble", "aria-expanded": "false", "aria-controls": "ab-panel",
-      onclick: function () { if (state.open) closePanel(); else openPanel(); }
+      "aria-haspopup": "dialog", onclick: function () { if (state.open) closePanel(); else openPanel(); }
     }, [chatIcon(), ui.bubbleLabel]);
 
     ui.title = el("h2", { id: "ab-title", className: "ab-title" });
@@ -125,11 +131,11 @@
     ui.langButton = el("button", { type: "button", className: "ab-tool ab-lang", onclick: switchLanguage });
     ui.restartButton = el("button", { type: "button", className: "ab-tool ab-restart", onclick: restart });
     ui.closeButton = el("button", { type: "button", className: "ab-tool ab-close", onclick: closePanel, text: "×" });
-    ui.progressBar = el("div", { className: "ab-progress-bar" });
-    ui.progress = el("div", { className: "ab-progress", role: "progressbar", "aria-valuemin": "0", hidden: true },
-                     [ui.progressBar]);
-    ui.log = el("div", { className: "ab-log", role: "log", "aria-live": "polite", "aria-relevant": "additions" });
-    ui.options = el("div", { className: "ab-options", role: "group" });
+    ui.progress = el("progress", { className: "ab-progress", max: "1", value: "0", hidden: true });
+    // focusable, so the keyboard can scroll it when it holds nothing else to focus
+    ui.log = el("div", { className: "ab-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+                         tabindex: "0" });
+    ui.options = el("div", { className: "ab-options" });
     ui.inputLabel = el("label", { className: "ab-visually-hidden", "for": "ab-input" });
     ui.input = el("input", { id: "ab-input", className: "ab-input", type: "text", autocomplete: "off",
                              maxlength: "2000", enterkeyhint: "send" });
@@ -139,7 +145,7 @@
 
     ui.panel = el("section", { id: "ab-panel", className: "ab-panel", role: "dialog", "aria-modal": "false",
                                "aria-labelledby": "ab-title", hidden: true }, [
-      el("header", { className: "ab-header" }, [
+      el("div", { className: "ab-header" }, [
         el("div", { className: "ab-heading" }, [ui.title, ui.subtitle]),
         el("div", { className: "ab-tools" }, [ui.langButton, ui.restartButton, ui.closeButton])
       ]),
@@ -158,8 +164,8 @@
   }
 
   function applyStrings() {
-    ui.bubbleLabel.textContent = s("bubble");
-    ui.bubble.setAttribute("aria-label", s("open"));
+    ui.bubbleLabel.textContent = s("bubble");  // the visible label is the button's name (WCAG 2.5.3)
+    ui.bubble.setAttribute("title", s("open"));
     ui.title.textContent = s("title");
     ui.subtitle.textContent = s("subtitle");
     ui.langButton.textContent = s("language_switch");
@@ -168,10 +174,10 @@
     ui.restartButton.textContent = s("restart");
     ui.closeButton.setAttribute("aria-label", s("close"));
     ui.closeButton.setAttribute("title", s("close"));
-    ui.options.setAttribute("aria-label", s("options_label"));
     ui.inputLabel.textContent = s("input_label");
+    ui.log.setAttribute("aria-label", s("log_label"));
     ui.send.textContent = s("send");
-    ui.panel.setAttribute("lang", state.locale);
+    ui.panel.setAttribute("lang", state.locale);  // each message carries its own lang
   }
 
   // --- panel -----------------------------------------------------------------------------
@@ -217,18 +223,21 @@
         await new Promise(function (resolve) { setTimeout(resolve, 700); });
       }
     } catch (e) {
-      showStatus(s("error_network"), true);
-      return null;
+      return { status: 0, ok: false, data: {} };
     } finally {
       setBusy(false);
     }
   }
 
+  /* A failed request leaves everything as it was (focus too) and says why in the status line. */
+  function failed(result) {
+    showStatus((result.data && result.data.message) || s("error_network"), true);
+  }
+
   async function startSession(notice) {
     var result = await request("POST", "/api/sessions", { locale: state.locale });
-    if (!result) return;
-    if (!result.ok) { showStatus(result.data.message || s("error_network"), true); return; }
-    ui.log.textContent = "";
+    if (!result.ok) { failed(result); return; }
+    clearLog();
     if (notice) appendNote(notice);
     state.sessionId = result.data.session_id;
     save();
@@ -237,9 +246,10 @@
 
   async function resume() {
     var result = await request("GET", "/api/sessions/" + encodeURIComponent(state.sessionId));
-    if (!result) return;
     if (result.status === 404) { forgetSession(); await startSession(s("session_gone")); return; }
-    if (!result.ok) { showStatus(result.data.message || s("error_network"), true); return; }
+    if (!result.ok) { failed(result); return; }
+    clearLog();
+    (result.data.history || []).forEach(appendHistoryEntry);
     await showTurn(result.data);
   }
 
@@ -249,58 +259,53 @@
     save();
   }
 
-  async function send(text, shown) {
+  async function send(text, shown, shownLang) {
     if (state.busy || !text) return;
     if (!state.sessionId) { await startSession(); return; }
-    appendMessage("user", shown || text);
     var result = await request("POST", "/api/sessions/" + encodeURIComponent(state.sessionId) + "/messages",
                                { text: text, turn: state.turn ? state.turn.turn : undefined }, 1);
-    if (!result) return;
     if (result.status === 404) { forgetSession(); await startSession(s("session_gone")); return; }
-    if (!result.ok) { showStatus(result.data.message || s("error_network"), true); return; }
+    if (!result.ok) { failed(result); return; }
+    appendMessage("user", shown || text, shownLang || state.locale);
     await showTurn(result.data);
   }
 
   function onSubmit(event) {
     event.preventDefault();
+    if (state.busy) return;
     var text = ui.input.value.trim();
     if (!text) { ui.input.focus(); return; }
-    ui.input.value = "";
-    send(text);
+    send(text).then(function () { if (!ui.status.classList.contains("ab-status-error")) ui.input.value = ""; });
   }
 
-  function switchLanguage() { send(s("language_switch_command"), s("language_switch")); }
+  function switchLanguage() {  // "English" / "中文" is written in the language it switches to
+    send(s("language_switch_command"), s("language_switch"), state.locale === "en" ? "zh-CN" : "en");
+  }
 
   function restart() {
     if (!state.sessionId) { startSession(); return; }
-    ui.log.textContent = "";
     send(s("restart_command"), s("restart"));
   }
 
   async function showTurn(turn) {
     state.turn = turn;
-    var switched = false;
     if (turn.locale && turn.locale !== state.locale) {
-      try { await loadStrings(turn.locale); applyStrings(); save(); switched = true; } catch (e) { /* keep the old strings */ }
+      try { await loadStrings(turn.locale); applyStrings(); save(); } catch (e) { /* keep the old strings */ }
     }
     showStatus("");
-    var from = typeof turn.result_messages_from === "number" ? turn.result_messages_from : turn.messages.length;
-    var first = null;
-    turn.messages.slice(0, from).forEach(function (text) {
-      var node = appendMessage("bot", text);
-      first = first || node;
-    });
-    var result = null;
-    if (turn.done && turn.assessment && (typeof turn.result_messages_from === "number" || switched)) {
-      result = appendResult(turn);
-    }
+    var lang = turn.locale || state.locale;
+    var hasResult = turn.done && turn.result;
+    var from = hasResult && typeof turn.result_messages_from === "number" ? turn.result_messages_from : turn.messages.length;
+    var question = null;
+    turn.messages.slice(0, from).forEach(function (text) { question = appendMessage("bot", text, lang); });
+    var result = hasResult ? appendResult(turn.result, lang) : null;
     showProgress(turn);
-    showAnswerControls(turn);
+    showAnswerControls(turn, question);
     if (result) {
-      ui.log.scrollTop = result.offsetTop - 8;
-      result.querySelector(".ab-total").focus({ preventScroll: true });
+      result.scrollIntoView({ block: "start" });
+      result.querySelector(".ab-total").focus();  // read once: the result itself is not live
     } else {
-      ui.log.scrollTop = ui.log.scrollHeight;
+      if (question) question.scrollIntoView({ block: "nearest" });
       focusAnswer();
     }
     ui.panel.setAttribute("data-turns", String(++state.renderedTurns));  // for tests: a turn is on screen
@@ -308,14 +313,28 @@
 
   // --- messages --------------------------------------------------------------------------
 
-  function appendMessage(who, text) {
-    var node = el("div", { className: "ab-msg ab-msg-" + who }, [
+  function clearLog() {
+    ui.log.textContent = "";
+  }
+
+  function appendMessage(who, text, lang) {
+    var id = "ab-msg-" + (++state.messageCount);  // on the text: it names the question's option group
+    var node = el("div", { className: "ab-msg ab-msg-" + who, lang: lang }, [
       el("span", { className: "ab-visually-hidden", text: s(who === "user" ? "user_label" : "bot_label") + s("label_separator") }),
-      el("span", { className: "ab-msg-text", text: text })
+      el("span", { id: id, className: "ab-msg-text", text: text })
     ]);
     ui.log.appendChild(node);
     ui.log.scrollTop = ui.log.scrollHeight;
     return node;
+  }
+
+  function appendHistoryEntry(entry) {
+    if (entry.role === "result") {
+      ui.log.appendChild(el("div", { className: "ab-note ab-earlier-result", lang: entry.lang },
+                            [el("span", { text: s("earlier_result", { total: entry.text }) })]));
+    } else {
+      appendMessage(entry.role === "user" ? "user" : "bot", entry.text, entry.lang);
+    }
   }
 
   function appendNote(text) {
@@ -327,13 +346,18 @@
     ui.status.classList.toggle("ab-status-error", !!isError);
   }
 
+  /* Busy controls are marked aria-disabled, never disabled: a disabled control would drop the
+   * keyboard focus to <body>. Their handlers do nothing while state.busy. */
   function setBusy(busy) {
     state.busy = busy;
     ui.panel.setAttribute("aria-busy", busy ? "true" : "false");
-    Array.prototype.forEach.call(ui.panel.querySelectorAll(".ab-answer button, .ab-answer input"), function (node) {
-      node.disabled = busy;
-    });
+    Array.prototype.forEach.call(ui.panel.querySelectorAll(".ab-answer button, .ab-answer input, .ab-tools button"),
+      function (node) {
+        if (busy) node.setAttribute("aria-disabled", "true");
+        else node.removeAttribute("aria-disabled");
+      });
     if (busy) showStatus(s("working"));
+    else if (ui.status.textContent === s("working")) showStatus("");
   }
 
   function showProgress(turn) {
@@ -341,20 +365,44 @@
     if (!progress || turn.done) { ui.progress.hidden = true; return; }
     ui.progress.hidden = false;
     var total = Math.max(progress.total, progress.step);
-    ui.progress.setAttribute("aria-valuemax", String(total));
-    ui.progress.setAttribute("aria-valuenow", String(progress.step));
+    ui.progress.max = total;
+    ui.progress.value = progress.step;
     ui.progress.setAttribute("aria-label", s("progress", { step: progress.step, total: total }));
-    ui.progressBar.style.width = Math.round(100 * progress.step / total) + "%";
   }
 
   // --- answer controls -------------------------------------------------------------------
+
+  /* One Tab stop for a long list: arrow keys, Home and End move between its items. */
+  function roving(container, selector) {
+    var items = Array.prototype.slice.call(container.querySelectorAll(selector));
+    items.forEach(function (item, index) { item.tabIndex = index === 0 ? 0 : -1; });
+    container.addEventListener("keydown", function (event) {
+      var index = items.indexOf(event.target);
+      if (index < 0) return;
+      var next = { ArrowDown: index + 1, ArrowRight: index + 1, ArrowUp: index - 1, ArrowLeft: index - 1,
+                   Home: 0, End: items.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      next = Math.max(0, Math.min(items.length - 1, next));
+      items[index].tabIndex = -1;
+      items[next].tabIndex = 0;
+      items[next].focus();
+    });
+  }
 
   function optionButton(option) {
     return el("button", { type: "button", className: "ab-option", text: option.label,
                           onclick: function () { send(option.id, option.label); } });
   }
 
-  function showAnswerControls(turn) {
+  function labelGroup(group, question, hint) {
+    var text = question && question.querySelector(".ab-msg-text");
+    var ids = [text && text.id, hint && hint.id].filter(Boolean);
+    if (ids.length) group.setAttribute("aria-labelledby", ids.join(" "));
+    else group.setAttribute("aria-label", s("options_label"));
+  }
+
+  function showAnswerControls(turn, question) {
     ui.options.textContent = "";
     var expects = turn.expects;
     if (!expects) {
@@ -366,13 +414,16 @@
     }
     var options = expects.options || [];
     if (expects.kind === "multi") {
+      var hint = el("p", { id: "ab-hint-" + state.messageCount, className: "ab-hint", text: s("multi_hint") });
       var boxes = options.map(function (option) {
         var box = el("input", { type: "checkbox", value: option.id, "data-label": option.label });
         return el("label", { className: "ab-check" }, [box, el("span", { text: option.label })]);
       });
-      ui.options.appendChild(el("fieldset", { className: "ab-multi" }, [
-        el("legend", { className: "ab-hint", text: s("multi_hint") })
-      ].concat(boxes)));
+      var fieldset = el("fieldset", { className: "ab-multi" }, boxes);
+      labelGroup(fieldset, question, hint);
+      roving(fieldset, "input[type=checkbox]");
+      ui.options.appendChild(hint);
+      ui.options.appendChild(fieldset);
       ui.options.appendChild(el("div", { className: "ab-row" }, [
         el("button", { type: "button", className: "ab-option ab-primary", text: s("multi_done"), onclick: function () {
           var checked = Array.prototype.filter.call(ui.options.querySelectorAll("input[type=checkbox]"),
@@ -387,10 +438,15 @@
         skipButton()
       ]));
     } else if (options.length > 8) {
-      ui.options.appendChild(el("div", { className: "ab-choices ab-choices-many" }, options.map(optionButton)));
+      var many = el("div", { className: "ab-choices ab-choices-many", role: "group" }, options.map(optionButton));
+      labelGroup(many, question, null);
+      roving(many, "button");
+      ui.options.appendChild(many);
       ui.options.appendChild(el("div", { className: "ab-row" }, [skipButton()]));
     } else if (options.length) {
-      ui.options.appendChild(el("div", { className: "ab-choices" }, options.map(optionButton).concat([skipButton()])));
+      var few = el("div", { className: "ab-choices", role: "group" }, options.map(optionButton).concat([skipButton()]));
+      labelGroup(few, question, null);
+      ui.options.appendChild(few);
     } else {
       ui.options.appendChild(el("div", { className: "ab-row" }, [skipButton()]));
     }
@@ -409,100 +465,54 @@
     if (!target || (expects && (expects.kind === "amount" || expects.kind === "integer" || expects.kind === "text"))) {
       target = ui.input;
     }
-    target.focus({ preventScroll: true });
+    target.focus();
   }
 
-  // --- the result ------------------------------------------------------------------------
+  // --- the result, as the server grouped it ------------------------------------------------
 
-  function section(title, children) {
-    return el("section", { className: "ab-section" }, [el("h3", { className: "ab-section-title", text: title })]
-      .concat(children));
+  function citationBlock(citation) {
+    var children = [
+      el("summary", { text: s("source_label") + s("label_separator") + [citation.document, citation.article].join(" ") }),
+      el("blockquote", { className: "ab-quote", text: citation.excerpt || citation.quote || "" })
+    ];
+    if (citation.quote && citation.excerpt && citation.quote !== citation.excerpt) {
+      children.push(el("details", { className: "ab-whole" }, [
+        el("summary", { text: s("whole_clause") }),
+        el("blockquote", { className: "ab-quote", text: citation.quote })
+      ]));
+    }
+    return el("details", { className: "ab-citation" }, children);
   }
 
-  function citationBlock(match) {
-    var cite = match.citation || {};
-    return el("details", { className: "ab-citation" }, [
-      el("summary", { text: s("source_label") + s("label_separator") + [cite.document, cite.article].join(" ") }),
-      el("blockquote", { className: "ab-quote", text: cite.quote || "" })
+  function itemCard(item, sectionId) {
+    var lines = (item.lines || []).map(function (line) { return el("li", { text: line }); });
+    return el("article", { className: "ab-card ab-card-" + sectionId }, [
+      el("h4", { className: "ab-card-title", text: item.title }),
+      item.amount_text ? el("p", { className: "ab-amount" }, [el("strong", { text: item.amount_text })]) : null,
+      lines.length ? el("ul", { className: "ab-lines" }, lines) : null,
+      item.citation ? citationBlock(item.citation) : null
     ]);
   }
 
-  function field(label, text, className) {
-    if (!text) return null;
-    return el("p", { className: "ab-field " + (className || "") }, [
-      el("span", { className: "ab-field-label", text: label + s("label_separator") }), el("span", { text: text })
-    ]);
-  }
-
-  function awardCard(match, amount) {
-    var reasons = (match.reasons || []).map(function (reason) { return el("li", { text: reason }); });
-    return el("article", { className: "ab-card" + (match.counted_in_total === false ? " ab-card-muted" : "") }, [
-      el("h4", { className: "ab-card-title", text: match.title || match.rule_id }),
-      el("p", { className: "ab-amount" }, [
-        el("span", { className: "ab-field-label", text: s("amount_label") + s("label_separator") }),
-        el("strong", { text: amount })
-      ]),
-      match.stacking_note ? el("p", { className: "ab-stacking", text: match.stacking_note }) : null,
-      reasons.length ? el("div", { className: "ab-reasons" }, [
-        el("span", { className: "ab-field-label", text: s("reasons_label") + s("label_separator") }), el("ul", {}, reasons)
-      ]) : null,
-      citationBlock(match),
-      field(s("unit_label"), match.responsible_unit),
-      (match.caveats || []).length ? field(s("caveat_label"), match.caveats.join(state.locale === "en" ? " " : "")) : null
-    ]);
-  }
-
-  function appendResult(turn) {
-    var assessment = turn.assessment;
-    var formatted = turn.formatted || { total: String(assessment.total_max_award_cny), matches: [] };
-    var eligible = [], possible = [], inactive = [];
-    (assessment.matches || []).forEach(function (match, index) {
-      var item = { match: match, amount: formatted.matches[index] || "" };
-      if (match.status === "eligible") eligible.push(item);
-      else if (match.status === "possible") possible.push(item);
-      else inactive.push(item);
-    });
+  function appendResult(view, lang) {
     var reportUrl = apiBase + "/api/sessions/" + encodeURIComponent(state.sessionId) + "/report";
     var parts = [
       el("div", { className: "ab-total", tabindex: "-1" }, [
-        el("div", { className: "ab-total-label", text: s("total_label") }),
-        el("div", { className: "ab-total-value", text: formatted.total }),
-        el("div", { className: "ab-total-count", text: s("eligible_count", { count: eligible.length }) }),
-        el("p", { className: "ab-total-note", text: s("total_note") })
+        el("div", { className: "ab-total-label", text: view.headline }),
+        el("div", { className: "ab-total-value", text: view.total_text })
       ]),
       el("a", { className: "ab-report-link", href: reportUrl, target: "_blank", rel: "noopener",
                 text: s("report_link") })
     ];
-    if (eligible.length) {
-      parts.push(section(s("eligible_title"), eligible.map(function (item) { return awardCard(item.match, item.amount); })));
-    }
-    if (possible.length) {
-      parts.push(section(s("possible_title"), possible.map(function (item) {
-        return el("article", { className: "ab-card ab-card-possible" }, [
-          el("h4", { className: "ab-card-title", text: item.match.title || item.match.rule_id }),
-          el("p", { className: "ab-amount" }, [
-            el("span", { className: "ab-field-label", text: s("amount_label") + s("label_separator") }),
-            el("strong", { text: item.amount })
-          ]),
-          el("p", { className: "ab-missing", text: s("missing", {
-            facts: (item.match.missing_labels || item.match.missing || []).join(state.locale === "en" ? ", " : "、")
-          }) }),
-          citationBlock(item.match)
-        ]);
-      })));
-    }
-    if ((assessment.near_misses || []).length) {
-      parts.push(section(s("near_misses_title"), [el("ul", { className: "ab-list" },
-        assessment.near_misses.map(function (near) { return el("li", { text: near.text }); }))]));
-    }
-    if (inactive.length) {
-      parts.push(section(s("inactive_title"), [el("ul", { className: "ab-list" }, inactive.map(function (item) {
-        return el("li", { text: (item.match.title || item.match.rule_id) + s("label_separator") +
-                                  (item.match.status_note || item.match.status) });
-      }))]));
-    }
-    parts.push(el("p", { className: "ab-disclaimer", text: s("disclaimer") }));
-    var node = el("div", { className: "ab-result" }, parts);
+    (view.sections || []).forEach(function (section) {
+      var headingId = "ab-section-" + section.id + "-" + state.messageCount;
+      parts.push(el("section", { className: "ab-section ab-section-" + section.id, "aria-labelledby": headingId }, [
+        el("h3", { id: headingId, className: "ab-section-title", text: section.title })
+      ].concat((section.items || []).map(function (item) { return itemCard(item, section.id); }))));
+    });
+    if (view.note) parts.push(el("p", { className: "ab-disclaimer", text: view.note }));
+    // not live: focus moves to the total instead, so the result is read once, not twice
+    var node = el("div", { className: "ab-result", lang: lang, "aria-live": "off" }, parts);
     ui.log.appendChild(node);
     return node;
   }

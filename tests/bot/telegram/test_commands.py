@@ -65,6 +65,8 @@ async def test_forget_deletes_conversation_and_records_after_confirmation(
         await chinese_user.press_button(first_confirmation, text="取消")
         cancelled = await chinese_user.wait_for_edit(first_confirmation)
         assert cancelled.plain_text == t(ZH, "telegram.forget.cancelled") and cancelled.reply_markup is None
+        where_we_were = await chinese_user.wait_for_bot_message()  # cancel shows where the user was
+        assert "合计" in where_we_were.plain_text and "📄 依据" in button_texts(where_we_were)
         assert await store.get(key) is not None
 
         await chinese_user.send_command("/forget")
@@ -91,6 +93,9 @@ async def test_start_after_a_result_offers_the_result_or_a_restart(
         await chinese_user.send_command("/start")
         offer = await chinese_user.wait_for_bot_message()
         await chinese_user.press_button(offer, text="重新开始")
+        confirmation = await chinese_user.wait_for_bot_message()  # restarting asks first, like /forget
+        assert button_texts(confirmation) == ["确认重新开始", "取消"]
+        await chinese_user.press_button(confirmation, text="确认重新开始")
         fresh = await chinese_user.wait_for_bot_message()
     assert t(ZH, "dialog.restarted") in fresh.plain_text
     assert t(ZH, "dialog.ask_district") in fresh.plain_text

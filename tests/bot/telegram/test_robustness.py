@@ -30,7 +30,7 @@ async def test_failing_handler_answers_politely_and_logs_no_figures(
         run_bot: RunBot, service: ConversationService, chinese_user: EmulatorUser,
         emulator_bot_api_state: EmulatorBotApiState, emulator_bot_token: str,
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    async def broken_reply(key: str, text: str, channel: str) -> Turn:
+    async def broken_reply(key: str, text: str, channel: str, **_: object) -> Turn:
         raise RuntimeError(f"cannot apply {text!r}")
 
     caplog.set_level(logging.INFO)

@@ -90,7 +90,7 @@ def test_diff_says_unchanged_when_the_rules_give_the_same_result(
     assert main(["records", "diff", "--locale", "en"]) == 0
     out = capsys.readouterr().out
     assert "web:same" in out and "no change" in out
-    assert "1 records, 0 changed." in out
+    assert "1 record, 0 changed." in out
 
 
 def test_diff_lists_every_kind_of_change(store_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,125 @@
+"""What the store keeps under a conversation key: the pure dialog state and a bounded transcript.
+
+The dialog (``dialogs``) knows only its state; the transcript — what the channel showed and what the
+user said, turn by turn — is the channel side's, so a reloaded web page can show the whole
+conversation again (``GET /api/sessions/{id}`` → ``history``). Both are written in one
+compare-and-set update, so they never disagree. Stored text is
+``{"session_record": 1, "dialog": <DialogState JSON>, "transcript": [...]}``; a bare dialog state
+(stored before transcripts existed) still reads, with an empty transcript.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from dialogs.result_text import result_messages
+from dialogs.state import DialogState, load_state
+from dialogs.turn import Turn
+
+RECORD_VERSION = 1
+MAX_ENTRIES = 200  # the oldest entries go first
+MAX_ENTRY_CHARS = 4000
+
+
+class TranscriptEntry(BaseModel):
+    """One bubble: a bot message, the user's answer (as shown: option labels, not ids), or a result.
+
+    ``turn`` is the number of the turn the entry belongs to (a user entry: the turn it answered);
+    ``lang`` the language it is written in.
+    """
+
+    role: Literal["bot", "user", "result"]
+    text: str
+    lang: Literal["zh-CN", "en"]
+    turn: int
+
+
+class SessionRecord(BaseModel):
+    """The dialog state, the transcript, and the options of the question on screen (to echo answers)."""
+
+    dialog: DialogState
+    transcript: list[TranscriptEntry] = []
+    options: dict[str, str] = {}  # option id → label of the question on screen
+
+    def to_json(self) -> str:
+        return json.dumps({"session_record": RECORD_VERSION, "dialog": self.dialog.model_dump(mode="json"),
+                           "transcript": [entry.model_dump() for entry in self.transcript[-MAX_ENTRIES:]],
+                           "options": self.options}, ensure_ascii=False)
+
+    def showing(self, turn: Turn) -> SessionRecord:
+        """The record after ``turn`` is shown: its entries appended, its options on screen."""
+        options = {option.id: option.label for option in turn.expects.options} if turn.expects else {}
+        return self.model_copy(update={"transcript": [*self.transcript, *shown_entries(turn)][-MAX_ENTRIES:],
+                                       "options": options})
+
+    def said(self, text: str, lang: str | None = None) -> SessionRecord:
+        """The record after the user sent ``text`` in answer to the turn on screen (``lang``: the
+        language it is in, when not the conversation's — "English" switching to English)."""
+        locale = lang or self.dialog.locale
+        entry = TranscriptEntry(role="user", text=_clip(self._as_labels(text, locale)), lang=locale,
+                                turn=self.dialog.turn)
+        return self.model_copy(update={"transcript": [*self.transcript, entry]})
+
+    def history(self) -> list[dict[str, Any]]:
+        """The entries of the turns before the one on screen (that one is shown from the turn itself)."""
+        return [entry.model_dump() for entry in self.transcript if entry.turn < self.dialog.turn]
+
+    def _as_labels(self, text: str, locale: str) -> str:
+        parts = [part.strip() for part in text.split(",")]
+        if not self.options or not all(part in self.options for part in parts):
+            return text
+        return ("、" if locale != "en" else ", ").join(self.options[part] for part in parts)
+
+
+def load_record(text: str | None) -> SessionRecord | None:
+    """The record stored in ``text``; ``None`` when there is none or its dialog state is unreadable."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or data.get("session_record") != RECORD_VERSION:
+        state = load_state(text)  # a bare dialog state, stored before transcripts existed
+        return SessionRecord(dialog=state) if state else None
+    state = load_state(json.dumps(data.get("dialog"), ensure_ascii=False))
+    if state is None:
+        return None
+    transcript: list[TranscriptEntry] = []
+    for entry in data.get("transcript") or []:
+        try:
+            transcript.append(TranscriptEntry.model_validate(entry))
+        except ValidationError:
+            continue  # one damaged entry never loses the conversation
+    options = data.get("options")
+    options = {str(k): str(v) for k, v in options.items()} if isinstance(options, dict) else {}
+    return SessionRecord(dialog=state, transcript=transcript, options=options)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_ENTRY_CHARS else text[: MAX_ENTRY_CHARS - 1] + "…"
+
+
+def result_start(turn: Turn) -> int | None:
+    """Where the text rendering of the assessment starts in ``turn.messages`` (None: not there)."""
+    if not turn.done or turn.result is None:
+        return None
+    rendered = result_messages(turn.result, turn.locale)
+    count = len(rendered)
+    if count and turn.messages[-count:] == rendered:
+        return len(turn.messages) - count
+    return None
+
+
+def shown_entries(turn: Turn) -> list[TranscriptEntry]:
+    """What a turn showed: its messages; a finished assessment as one ``result`` entry with its total
+    instead of its text rendering (clients show the result itself)."""
+    result_from = result_start(turn)
+    messages = turn.messages if result_from is None else turn.messages[:result_from]
+    entries = [TranscriptEntry(role="bot", text=_clip(m), lang=turn.locale, turn=turn.turn) for m in messages]
+    if result_from is not None and turn.result is not None:
+        entries.append(TranscriptEntry(role="result", text=turn.result.total_text, lang=turn.locale, turn=turn.turn))
+    return entries
