@@ -375,7 +375,12 @@ def _in_order_scores(key_set: _KeySet, compact_query: str) -> list[tuple[float, 
     hits = process.extract(
         compact_query, key_set.compact_keys, scorer=LCSseq.similarity, limit=None, score_cutoff=needed
     )
-    return [(_IN_ORDER_WEIGHT * common / len(compact_query), position) for _key, common, position in hits]
+    return [(_in_order_score(common, len(compact_query)), position) for _key, common, position in hits]
+
+
+def _in_order_score(common: int, length: int) -> float:
+    """Every character found in order (科创板上市 in 在科创板成功上市) scores as a contained word does."""
+    return _PARTIAL_WEIGHT * 100 if common == length else _IN_ORDER_WEIGHT * common / length
 
 
 def _keep_best(best: dict[int, float], key_set: _KeySet, scored_keys: Iterable[tuple[float, int]]) -> None:
