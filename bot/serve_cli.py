@@ -31,6 +31,11 @@ log = logging.getLogger("bot.serve")
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler")
 """At INFO these log every request URL, and Bot API URLs contain the bot token."""
 GRACEFUL_SHUTDOWN_SECONDS = 10
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle keep-alive connection stays open. uvicorn's 5 s closes connections that a
+client (or a proxy's pool) is about to reuse: at 1,000 connections the load generator saw those
+closes as connection resets on its next POST. Longer than common client and proxy idle timeouts
+(nginx keeps upstream connections 60 s), so the client, not the server, closes first."""
 BACKLOG = 4096
 """Pending connections the kernel queues (uvicorn's default 2048 is below a 1,000-user burst on
 several listeners; the kernel caps it at net.core.somaxconn)."""
@@ -94,7 +99,8 @@ def _uvicorn_config(settings: Settings, app: object, **options: object) -> uvico
         app, host=settings.host, port=settings.port, log_config=None, log_level=settings.log_level.lower(),
         access_log=settings.log_level.upper() == "DEBUG", lifespan="on", server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS, proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips, backlog=BACKLOG, **options,
+        forwarded_allow_ips=settings.forwarded_allow_ips, backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        **options,
     )
 
 

@@ -88,8 +88,12 @@ def _keep_case(text: str) -> str:
 
 
 def _match_key(text: str) -> str:
-    """The form labels and answers are compared in: no punctuation, lower case, single spaces."""
-    return " ".join(utils.default_process(normalize_text(text)).split())
+    """The form labels and answers are compared in: no punctuation, lower case, single spaces, English
+    words without their endings (listing / listed → list, agents → agent)."""
+    return " ".join(_ENGLISH_ENDING.sub("", word) for word in utils.default_process(normalize_text(text)).split())
+
+
+_ENGLISH_ENDING = re.compile(r"(?<=[a-z]{3})(?:ing|ed|es|(?<!s)s)$")
 
 
 def _compact(key: str) -> str:
@@ -262,15 +266,25 @@ def _resolve_fuzzy(index: _ChoiceIndex, part: str) -> _Resolution:
     """The option ``part`` resembles; several about equally → ambiguous."""
     query = _match_key(part)
     ranked = _ranked_options(index, query)
-    if not ranked and (shorter := _without_generic_words(query)) != query:
-        ranked = _ranked_options(index, shorter)
+    if (shorter := _without_generic_words(query)) != query:
+        # 专精特新企业: if the words that name nothing in particular are what tipped it, ask which
+        ranked_shorter = _ranked_options(index, shorter)
+        if not ranked or (len(_leaders(ranked_shorter)) > 1 and _leaders(ranked)[0] in _leaders(ranked_shorter)):
+            ranked = ranked_shorter
     if not ranked:
         return _Miss("not_understood", part)
-    best_score = ranked[0][1]
-    leaders = tuple(position for position, score in ranked if score >= best_score - _SAME_SCORE_MARGIN)
+    leaders = _leaders(ranked)
     if len(leaders) == 1:
-        return _Match(leaders, best_score)
+        return _Match(leaders, ranked[0][1])
     return _Miss("ambiguous", part, tuple(sorted(leaders)))
+
+
+def _leaders(ranked: list[tuple[int, float]]) -> tuple[int, ...]:
+    """The options scoring about as well as the best."""
+    if not ranked:
+        return ()
+    best_score = ranked[0][1]
+    return tuple(position for position, score in ranked if score >= best_score - _SAME_SCORE_MARGIN)
 
 
 _MENTION_SCORE = 95.0
@@ -286,7 +300,18 @@ def _resolve_part(index: _ChoiceIndex, part: str, *, several: bool) -> _Resoluti
         return _Match(mentioned, _MENTION_SCORE)
     if mentioned:
         return _Miss("ambiguous", part, mentioned)
-    return _resolve_fuzzy(index, part)
+    resolution = _resolve_fuzzy(index, part)
+    shorter = _leading_words().sub("", part)
+    if isinstance(resolution, _Miss) and resolution.reason == "not_understood" and shorter and shorter != part:
+        retried = _resolve_part(index, shorter, several=several)  # 做了AI智能体, we did digital twins
+        return retried if isinstance(retried, _Match) or retried.reason == "ambiguous" else resolution
+    return resolution
+
+
+@functools.cache
+def _leading_words() -> re.Pattern[str]:
+    """Words before an answer that carry nothing (做了, 我们有, we did)."""
+    return re.compile(rf"^(?:(?:{alternation(w for n in _CONNECTING for w in words(n))})\s*)+", re.IGNORECASE)
 
 
 def _ranked_options(index: _ChoiceIndex, query: str) -> list[tuple[int, float]]:
@@ -331,13 +356,15 @@ def _chinese_scores(key_set: _KeySet, compact_query: str) -> list[tuple[float, i
     )
     scores = [(score, position) for _key, score, position in whole]
     for key, score, position in partial:
-        scores.append((score * _partial_weight(len(compact_query), len(key)), position))
+        scores.append((score * _partial_weight(len(compact_query), len(key), contained=score == 100), position))
     return scores
 
 
-def _partial_weight(query_length: int, key_length: int) -> float:
+def _partial_weight(query_length: int, key_length: int, *, contained: bool) -> float:
+    """WRatio's weight of a partial match, except that a query wholly inside a slightly longer key counts
+    as contained too (AI智能体 in AI智能体开发 is as good a match as in AI智能体与消费级硬件融合产品)."""
     length_ratio = max(query_length, key_length) / min(query_length, key_length)
-    if length_ratio < 1.5:
+    if length_ratio < 1.5 and not (contained and query_length < key_length):
         return 0.0
     return _PARTIAL_WEIGHT if length_ratio <= 8 else _FAR_PARTIAL_WEIGHT
 
@@ -348,7 +375,12 @@ def _in_order_scores(key_set: _KeySet, compact_query: str) -> list[tuple[float, 
     hits = process.extract(
         compact_query, key_set.compact_keys, scorer=LCSseq.similarity, limit=None, score_cutoff=needed
     )
-    return [(_IN_ORDER_WEIGHT * common / len(compact_query), position) for _key, common, position in hits]
+    return [(_in_order_score(common, len(compact_query)), position) for _key, common, position in hits]
+
+
+def _in_order_score(common: int, length: int) -> float:
+    """Every character found in order (科创板上市 in 在科创板成功上市) scores as a contained word does."""
+    return _PARTIAL_WEIGHT * 100 if common == length else _IN_ORDER_WEIGHT * common / length
 
 
 def _keep_best(best: dict[int, float], key_set: _KeySet, scored_keys: Iterable[tuple[float, int]]) -> None:

@@ -34,6 +34,7 @@ _YUAN_FLOOR = Decimal(10_000)  # a bare number below this is implausible as yuan
 _EDGE_PUNCTUATION = re.compile(r"^[\s,;:!?。，；：！？、.]+|[\s,;:!?。，；：！？、.]+$")
 _CHINESE_YEAR = re.compile(r"(?:19|20)[0-9]{2}\s*年度?|(?<![0-9])(?:fy|year)\s?(?:19|20)[0-9]{2}(?![0-9])")
 _BREAK = r"[\s,，;；、。:：)）(（]"
+_LATIN_LETTER = re.compile(r"[a-z]")
 _PLAIN_NUMERAL = re.compile(r"^[0-9.,零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+$")  # nothing around it
 _AFTER_NUMERAL = r"[0-9a-z零〇一二两三四五六七八九十百千万亿多来余几+]"  # a measure word follows a numeral
 
@@ -70,15 +71,19 @@ def _parse(text: str, kind: _Kind, default_unit: Decimal) -> Outcome[int]:
     cleaned = normalize_text(text)
     if not cleaned:
         return invalid(f"parsing.{kind.name}.empty")
-    if is_skip_cleaned(cleaned):
-        return Unknown()
     if len(cleaned) > MAX_INPUT_CHARS:
         return invalid(f"parsing.{kind.name}.not_understood", text=quoted(text))
-    if answer_word(cleaned) in word_set("zero"):
-        return Ok(0)
-    core, headcount = (cleaned, False) if _PLAIN_NUMERAL.match(cleaned) else _core(cleaned, kind)
-    if answer_word(core) in word_set("zero"):
-        return Ok(0)
+    if _PLAIN_NUMERAL.match(cleaned):  # nothing but the figure: the common case, read at once
+        core, headcount = cleaned, False
+    else:
+        word = answer_word(cleaned)
+        if is_skip_cleaned(cleaned, word):
+            return Unknown()
+        if word in word_set("zero"):
+            return Ok(0)
+        core, headcount = _core(cleaned, kind)
+        if answer_word(core) in word_set("zero"):
+            return Ok(0)
     try:
         figures = read_figures(core)
     except RangeWordingError:
@@ -194,16 +199,18 @@ def _latin_range_words() -> list[str]:
 def _core(cleaned: str, kind: _Kind) -> tuple[str, bool]:
     """The figure(s) of an answer without the words around them; and whether a headcount word was said."""
     noise = _noise()
-    core = _CHINESE_YEAR.sub(" ", noise.bracketed_tails.sub(" ", cleaned))
+    core = noise.bracketed_tails.sub(" ", cleaned) if "(" in cleaned else cleaned
+    core = _CHINESE_YEAR.sub(" ", core) if ("年" in core or "y" in core) else core
     core = noise.currency.sub(" ", core)
     headcount = False
     if kind is _COUNT:
         core = noise.measure.sub(" ", core)
     else:
         headcount = noise.headcount.search(core) is not None
-        core = noise.headcount.sub(" ", core)
+        core = noise.headcount.sub(" ", core) if headcount else core
+    latin = _LATIN_LETTER.search(core) is not None
     for _ in range(4):
-        shorter = noise.latin.sub(lambda match: match.group(1) or " ", core)
+        shorter = noise.latin.sub(lambda match: match.group(1) or " ", core) if latin else core
         shorter = noise.leading.sub("", _EDGE_PUNCTUATION.sub("", shorter))
         shorter = noise.trailing.sub("", _EDGE_PUNCTUATION.sub("", shorter))
         if shorter == core:

@@ -51,7 +51,7 @@ _AFTER_WORD_END = r"(?=$|[\s,;，；、。)）(（]|[万亿千百元块])"
 _CLAUSE_BREAK = re.compile(r"[，；;、]|,(?=\s)|(?<=[^0-9]),|,(?=[^0-9])")
 _UNIT_START = re.compile(r"[万亿]|(?<![a-z])(?:k|w|m|mn|mil|mln|million|b|bn|billion|thousand)(?![a-z])")
 _BARE_UNITS = "十百千万亿"
-_PLAIN_NUMERAL = re.compile(r"^[0-9.零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+$")
+_PLAIN_NUMERAL = re.compile(r"^[0-9.,零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+$")
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _LEADING_DIGITS = re.compile(r"[0-9.,]+\s*|[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖]+")
 

@@ -37,12 +37,33 @@ def word_set(name: str) -> frozenset[str]:
 
 
 def alternation(items: Iterable[str]) -> str:
-    """A regex alternation of ``items``, longest first; a Latin word only when not inside a longer one."""
-    ordered = sorted(set(items), key=len, reverse=True)
-    latin = [re.escape(word) for word in ordered if word[:1].isascii() and word[:1].isalpha()]
-    other = [re.escape(word) for word in ordered if not (word[:1].isascii() and word[:1].isalpha())]
-    parts = [rf"(?<![a-z])(?:{'|'.join(latin)})(?![a-z])"] if latin else []
-    return "|".join(parts + other)
+    """A regex matching any of ``items``, the longest where several fit; a Latin word only when not
+    inside a longer one. Built as a trie (营(?:收|业(?:收入|额))), which ``re`` searches far faster
+    than a flat list of a hundred words."""
+    unique = set(filter(None, items))
+    latin = [word for word in unique if word[:1].isascii() and word[:1].isalpha()]
+    other = [word for word in unique if not (word[:1].isascii() and word[:1].isalpha())]
+    parts = [rf"(?<![a-z])(?:{_trie_pattern(latin)})(?![a-z])"] if latin else []
+    return "|".join(parts + ([_trie_pattern(other)] if other else []))
+
+
+def _trie_pattern(items: list[str]) -> str:
+    trie: dict = {}
+    for word in items:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict) -> str:
+    """The pattern of a trie node: its branches (each a character and what follows), optional where a word ends."""
+    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{'|'.join(branches)})"
+    return f"{body}?" if "" in node else body
 
 
 @functools.cache
@@ -95,9 +116,9 @@ def is_skip(text: str) -> bool:
     return is_skip_cleaned(normalize_text(text))
 
 
-def is_skip_cleaned(cleaned: str) -> bool:
-    """:func:`is_skip` of text already normalised."""
+def is_skip_cleaned(cleaned: str, word: str | None = None) -> bool:
+    """:func:`is_skip` of text already normalised (``word``: its :func:`answer_word`, if known)."""
     if _QUESTION_MARKS_ONLY.match(cleaned):
         return True
     skip = word_set("skip")
-    return without_punctuation(cleaned) in skip or answer_word(cleaned) in skip
+    return without_punctuation(cleaned) in skip or (word if word is not None else answer_word(cleaned)) in skip

@@ -41,3 +41,12 @@ def test_exactly_one_process_is_elected_for_telegram(tmp_path: Path) -> None:
     first.release()  # (or its process died: the kernel releases the lock)
     assert second.try_acquire()
     second.release()
+
+
+def test_idle_connections_outlive_common_client_and_proxy_timeouts() -> None:
+    """uvicorn's 5 s keep-alive reset the load generator's reused connections at 1,000 users."""
+    from bot.serve_cli import _uvicorn_config
+    from bot.settings import Settings
+
+    config = _uvicorn_config(Settings(_env_file=None), app=None)
+    assert config.timeout_keep_alive > 60 and config.backlog >= 4096

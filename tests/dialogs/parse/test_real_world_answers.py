@@ -31,6 +31,7 @@ TABLE = yaml.safe_load((Path(__file__).parent / "real_world_answers.yaml").read_
 UNITS = {"亿": 10**8, "万": 10**4, None: 1}
 CHOICE_QUESTIONS = {
     "district": "district", "titles": "certifications", "title": "certifications", "platform_level": "platform_level",
+    "activities": "activities",
     "event_kind": "event_kind", "event_level": "event_level", "mention": "district",
 }  # fmt: skip
 EXPECTATIONS = ("value", "range", "confirm", "several", "ambiguous", "partial", "unknown", "invalid", "mentions")
@@ -48,7 +49,7 @@ def read(case: dict[str, Any]) -> object:
     options = question_options(CHOICE_QUESTIONS[ask], locale)
     if ask == "mention":
         return mentioned_options(text, options)
-    if ask == "titles":
+    if ask in ("titles", "activities"):
         return parse_multi(text, options)
     return parse_choice(text, options)
 
