@@ -47,6 +47,7 @@ def main() -> None:
     typical = yaml.safe_load((ROOT / "tests" / "dialogs" / "typical_profiles.yaml").read_text(encoding="utf-8"))
     conversation(Profile.model_validate(typical[0]["profile"]).facts(), [])  # warm-up
     turn_times: list[float] = []
+    conversation_medians: list[float] = []
     print(f"{'profile':58} questions  median conversation")
     for case in typical:
         facts = Profile.model_validate(case["profile"]).facts()
@@ -55,8 +56,10 @@ def main() -> None:
             begin = time.perf_counter()
             questions = conversation(facts, turn_times)
             times.append(time.perf_counter() - begin)
+        conversation_medians.append(statistics.median(times))
         print(f"{case['name']:58} {questions:9d}  {statistics.median(times) * 1e3:8.1f} ms")
-    print(f"\nmedian turn {statistics.median(turn_times) * 1e3:.2f} ms (target <= 2 ms), "
+    print(f"\nlongest conversation (median) {max(conversation_medians) * 1e3:.1f} ms (target <= 30 ms)")
+    print(f"median turn {statistics.median(turn_times) * 1e3:.2f} ms (target <= 2 ms), "
           f"p99 {sorted(turn_times)[int(len(turn_times) * .99)] * 1e3:.2f} ms over {len(turn_times)} turns")
 
 

@@ -75,7 +75,7 @@ def current_turn(state: DialogState, as_sent: bool = False) -> Turn:
     """The turn on screen again, without changing anything: the question or result alone (a channel
     showing it again), or ``as_sent``: exactly the last reply, echo included (a page reload, or the
     answer to a retried send whose reply was lost)."""
-    state = state.model_copy(deep=True)
+    state = state.copied()
     notice = [t(state.locale, state.notice)] if state.notice else []
     turn = _turn_on_screen(state, notice)
     if as_sent and state.shown_messages and not notice:
@@ -85,7 +85,7 @@ def current_turn(state: DialogState, as_sent: bool = False) -> Turn:
 
 def step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
     """Apply one message from the user; the new state is on the next turn number."""
-    state = state.model_copy(deep=True)
+    state = state.copied()
     state.turn += 1
     state, turn = _step(state, (text or "").strip())
     return state, _finish(state, turn)
@@ -93,7 +93,7 @@ def step(state: DialogState, text: str) -> tuple[DialogState, Turn]:
 
 def restart(state: DialogState) -> tuple[DialogState, Turn]:
     """Start over at once: for a channel whose own confirmation the user has already pressed."""
-    state = state.model_copy(deep=True)
+    state = state.copied()
     state.turn += 1
     state, turn = _restart(state)
     return state, _finish(state, turn)

@@ -14,7 +14,7 @@ from dialogs.state import DialogState
 def toggle_option(state: DialogState, question_key: str, option_id: str) -> tuple[DialogState, list[str]]:
     """Select or unselect ``option_id`` for the question ``question_key`` (ignored unless it is the
     question on screen: a press on an old keyboard changes nothing). Returns the selection."""
-    state = state.model_copy(deep=True)
+    state = state.copied()
     if state.done or state.pending != question_key:
         return state, list(state.draft.get(question_key, []))
     selected = list(state.draft.get(question_key, []))

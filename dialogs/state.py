@@ -74,6 +74,18 @@ class DialogState(BaseModel):
         if delivery is not None:
             self.deliveries = [*self.deliveries, delivery][-DELIVERIES_KEPT:]
 
+    def copied(self) -> DialogState:
+        """A copy to change: every container copied, the immutable parts shared (a whole deep copy
+        costs a tenth of a turn)."""
+        answers = {key: [dict(event) for event in value] if key == "events" and isinstance(value, list)
+                   else list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict)
+                   else value for key, value in self.answers.items()}
+        return self.model_copy(update={
+            "answers": answers, "skipped": list(self.skipped), "history": list(self.history),
+            "trail": list(self.trail), "refine_declined": list(self.refine_declined),
+            "shown_messages": list(self.shown_messages), "deliveries": list(self.deliveries),
+            "draft": {key: list(value) for key, value in self.draft.items()}})
+
     def profile(self) -> Profile:
         """The answers as a validated profile (answers are validated when given, so this holds)."""
         return Profile.model_validate(self.answers)
