@@ -210,8 +210,9 @@ def _store(state: DialogState, ask: Ask, value: Any) -> str | None:
     """Record a checked answer; a localised problem instead when the profile refuses it."""
     question = ask.question
     answers = _with_answer(state, ask, value)
-    try:
-        Profile.model_validate(answers)
+    touched = "events" if question.scope != "profile" or question.id == "events" else question.field
+    try:  # the profile's validators are per field: the field this answer fills is enough
+        Profile.model_validate({touched: answers.get(touched)})
     except ValidationError:
         return t(state.locale, "dialog.invalid.not_accepted")
     changed = ask.key in state.history and saved_answer(state, ask.key) != saved_answer(
