@@ -21,7 +21,7 @@ Answers = dict[str, object]
 
 
 def assess_answers(answers: Answers, as_of: dt.date) -> Assessment:
-    return assess(default_ruleset(), Profile.model_validate(answers).facts(), as_of)
+    return assess(default_ruleset(), Profile.model_validate(answers).facts(), as_of, near_misses=False)
 
 
 def needed_facts(assessment: Assessment) -> set[str]:

@@ -205,8 +205,9 @@ def _events_in_scope(rule: Rule, facts: Facts) -> list[tuple[int | None, Facts |
 _NO_EVENT: list[tuple[int | None, Facts | None]] = [(None, None)]
 
 
-def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
-    """Assess one enterprise (its known facts) on ``as_of``."""
+def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date, near_misses: bool = True) -> Assessment:
+    """Assess one enterprise (its known facts) on ``as_of``. ``near_misses=False`` skips looking for
+    them (the dialog's choice of the next question needs only what is possible and what it misses)."""
     matches: list[Match] = []
     near: list[NearMiss] = []
     prepared = compiled_rules(ruleset)
@@ -230,12 +231,12 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
             else:
                 verdict = evaluate(rule.conditions, facts, event, event_index, ruleset.fact_bounds)  # type: ignore[arg-type]
             if verdict.value is False:
-                if window == "in_force" and verdict.failed:
+                if near_misses and window == "in_force" and verdict.failed:
                     near.extend(_near_misses_of_failed(ruleset, rule, verdict, facts, event, event_index))
                 continue
             amount = evaluate_formula(rule.formula, facts, event, event_index, ruleset.fact_bounds)
             if not amount.applies:
-                if window == "in_force" and verdict.value:
+                if near_misses and window == "in_force" and verdict.value:
                     near.extend(_near_below_lowest_tier(ruleset, rule, facts, event_index))
                 continue
             missing = list(dict.fromkeys(verdict.missing + amount.missing))
@@ -245,7 +246,7 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date) -> Assessment:
                 status = "eligible" if verdict.value and not missing else "possible"
             match = Match(rule, compiled.level, status, amount, event_index, missing=missing)
             matches.append(match)
-            if status == "eligible":
+            if near_misses and status == "eligible":
                 near.extend(_next_tier(ruleset, match, facts))
     total = _apply_stacking(matches)
     matches.sort(key=lambda m: (STATUS_ORDER[m.status], not m.counted, -(m.amount.value or 0)))
