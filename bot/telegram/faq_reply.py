@@ -59,7 +59,7 @@ def _clause_lines(result: dict[str, Any], locale: str) -> list[str]:
 def _result_parts(number: int, result: dict[str, Any], locale: str) -> list[str]:
     """One result: bold title and clause id, then the Q&A answer, or the clause's facts and quote."""
     title = str(result.get("title") or result.get("clause_id") or "")
-    head = f"<b>{number}. {escape(title)}</b> <code>{escape(str(result.get('clause_id') or ''))}</code>"
+    head = f"<b>{number}. {escape(title)}</b>"  # owners read titles; the citation names document and article
     answer = result.get("answer")
     if isinstance(answer, str) and answer.strip():
         body = plain_parts(answer.strip())

@@ -25,6 +25,11 @@
     return text;
   }
 
+  /* the one plural rule of awardbot (locales.plural_category): English "one" for exactly 1 */
+  function counted(key, count) {
+    return key + (locale === "en" && count === 1 ? ".one" : ".other");
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -125,7 +130,7 @@
       render(data.results || []);
       renderSuggestions(data.results && data.results.length ? [] : (data.suggestions || []));
       status.textContent = data.results && data.results.length
-        ? s("result_count", { count: data.results.length }) : s("no_results");
+        ? s(counted("result_count", data.results.length), { count: data.results.length }) : s("no_results");
     } catch (e) {
       if (ticket === latest) status.textContent = s("error");
     }

@@ -12,6 +12,7 @@ from .browser_support import save_screenshot_path
 from .support import ServeProcess
 
 pytestmark = pytest.mark.e2e
+STATUS = "#faq-status"
 
 
 @pytest.mark.parametrize(("lang", "query", "in_force"), [("zh-CN", "算力券", "现行有效"), ("en", "compute voucher", "in force")])
@@ -38,6 +39,9 @@ async def test_the_staff_page_shows_results_as_you_type(
     await expect(first).to_contain_text(in_force)
     await expect(first).to_contain_text("100" if lang == "en" else "100 万元")  # the maximum amount
     await expect(page.locator("#faq-suggestions")).to_be_hidden()
+    count = len(expected["results"])  # the count line follows the one plural rule
+    counted = {"en": f"{count} matching clause" + ("" if count == 1 else "s"), "zh-CN": f"找到 {count} 条相关条款"}
+    await expect(page.locator(STATUS)).to_have_text(counted[lang])
     await page.screenshot(path=str(save_screenshot_path(f"staff-{lang}.png")))
     await search.fill("")
     await expect(page.locator(".faq-result")).to_have_count(0)
