@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from dialogs.result_text import result_messages
-from dialogs.state import DialogState, load_state
+from dialogs.state import DialogState, json_object, load_state
 from dialogs.turn import Turn
 
 RECORD_VERSION = 1
@@ -76,13 +76,10 @@ class SessionRecord(BaseModel):
 
 def load_record(text: str | None) -> SessionRecord | None:
     """The record stored in ``text``; ``None`` when there is none or its dialog state is unreadable."""
-    if not text:
+    data = json_object(text)
+    if data is None:
         return None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict) or data.get("session_record") != RECORD_VERSION:
+    if data.get("session_record") != RECORD_VERSION:
         state = load_state(text)  # a bare dialog state, stored before transcripts existed
         return SessionRecord(dialog=state) if state else None
     state = load_state(json.dumps(data.get("dialog"), ensure_ascii=False))

@@ -108,19 +108,25 @@ def _migrate_v1(data: dict[str, Any]) -> dict[str, Any]:
 MIGRATIONS = {1: _migrate_v1}
 
 
-def load_state(text: str | None) -> DialogState | None:
-    """Read stored state, migrating older versions; ``None`` when there is none or it is unreadable.
-
-    Answers that no longer validate (a field renamed or removed) are dropped one by one, so the
-    rest survive.
-    """
+def json_object(text: str | None) -> dict[str, Any] | None:
+    """``text`` as a JSON object; ``None`` when it is empty, not JSON, or not an object."""
     if not text:
         return None
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def load_state(text: str | None) -> DialogState | None:
+    """Read stored state, migrating older versions; ``None`` when there is none or it is unreadable.
+
+    Answers that no longer validate (a field renamed or removed) are dropped one by one, so the
+    rest survive.
+    """
+    data = json_object(text)
+    if data is None:
         return None
     version = data.get("schema_version", 1)
     migrated = False
