@@ -11,6 +11,8 @@ Pure: state in, :class:`Reply` out. ``dialogs.conversation`` turns a reply into 
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,9 +37,10 @@ from dialogs.parse import (
     parse_multi,
 )
 from dialogs.questions import Doubt, Reject, check_answer, options_for
+from dialogs.relevance import assess_answers, thresholds_in_range
 from dialogs.render import option_label, option_synonyms
 from dialogs.state import DialogState, PendingConfirm, Shortlist
-from locales import catalog
+from locales import LOCALES, catalog
 from locales.text import normalize_text
 from rules.ranges import FigureRange
 
@@ -79,28 +82,20 @@ def choice_options(ask: Ask, state: DialogState) -> list[ChoiceOption]:
             for o in options_for(question, state.answers, state.as_of)]
 
 
-def _skip_words() -> set[str]:
-    words: set[str] = set()
-    for locale in ("zh-CN", "en"):
-        words.update(normalize_text(w) for w in catalog(locale).get("dialog.skip_words", []))
-    return words
-
-
-def _confirm_words() -> set[str]:
-    words: set[str] = set()
-    for locale in ("zh-CN", "en"):
-        words.update(normalize_text(w) for w in catalog(locale).get("dialog.confirm_words", []))
-    return words
+@functools.cache
+def _words_in_both_locales(key: str) -> frozenset[str]:
+    """A word list of ``dialog.yaml`` (``dialog.skip_words``…), both languages together, normalised."""
+    return frozenset(normalize_text(word) for locale in LOCALES for word in catalog(locale).get(key, []))
 
 
 def is_confirmation(text: str) -> bool:
     """An unmistakable yes (``是``, ``确定``, ``yes``): what a destructive action needs."""
-    return normalize_text(text).strip(" 。.!！~") in _confirm_words()
+    return normalize_text(text).strip(" 。.!！~") in _words_in_both_locales("dialog.confirm_words")
 
 
 def is_explicit_skip(text: str) -> bool:
     """``跳过`` / ``skip``: move on, keeping a saved answer (``不知道`` replaces it with unknown)."""
-    return normalize_text(text).strip(" 。.!！") in _skip_words()
+    return normalize_text(text).strip(" 。.!！") in _words_in_both_locales("dialog.skip_words")
 
 
 def parse_for(ask: Ask, state: DialogState, text: str) -> Outcome:
@@ -207,15 +202,13 @@ def pick_from_shortlist(shortlist: Shortlist, text: str) -> list[Any] | None:
 
 def _read_refinement(state: DialogState, ask: Ask, text: str) -> Reply | None:
     """An ask-back about a range: a figure replaces it; yes/no narrows it at the threshold named."""
-    from dialogs.relevance import assess_answers, thresholds_in_range
-
     current = FigureRange.model_validate(saved_answer(state, ask.key))
     if _NUMERAL.search(text):
         return None  # a figure: read as a new answer
     said = parse_bool(text)
     if not isinstance(said, Ok):
         return None
-    assessment = assess_answers(state.answers, state.as_of or __import__("datetime").date.today())
+    assessment = assess_answers(state.answers, state.as_of or dt.date.today())
     thresholds = thresholds_in_range(assessment, ask.key, current)
     if not thresholds:
         return None
