@@ -180,13 +180,14 @@ def _apply(state: DialogState, ask: Ask, reply: Reply, notice: list[str]) -> tup
         if ask.refine and key == ask.key and value == saved_answer(state, key):
             state.refine_declined.append(key)  # the same range again: it cannot be made more exact
         problem = doubt_of(state, key, value, target.question, reply.confirmed)
-        if problem is not None:
-            if not problem[0]:  # to be confirmed first
-                return state, _confirm_turn(state, target, notice + said)
-            return state, _question_turn(state, target, notice + said + [_message(state, *problem)])
-        problem_text = _store(state, target, value)
-        if problem_text:
-            return state, _question_turn(state, target, notice + said + [problem_text])
+        problem_text = None if problem is not None else _store(state, target, value)
+        if problem is not None or problem_text:
+            # what was recorded before this figure is said back too ("去年1.2亿，前年5000元")
+            state.pending = target.key
+            lead = notice + said + ([noted_text(state, noted)] if noted else [])
+            if problem is not None and not problem[0]:  # to be confirmed first
+                return state, _confirm_turn(state, target, lead)
+            return state, _question_turn(state, target, lead + [problem_text or _message(state, *problem)])
         noted.append(key)
     state.unknown_streak = 0
     return _advance(state, notice + said + [noted_text(state, noted)])
