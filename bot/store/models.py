@@ -73,3 +73,31 @@ class AssessmentRecord(BaseModel):
     @classmethod
     def _created_at_in_utc(cls, value: datetime) -> datetime:
         return as_utc(value)
+
+
+COUNTED_STATUSES = ("eligible", "possible")
+"""The match statuses a record summary keeps (expired and not-yet-in-force matches are not counted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What the staff overview counts of one assessment record, a few hundred bytes instead of the
+    record's ~70 KB: its conversation, time, total, and each eligible or possible match as
+    ``(clause_id, rule_id, status)``."""
+
+    conversation_key: str
+    created_at: datetime
+    total_max_award_cny: float
+    matches: tuple[tuple[str, str, str], ...]
+
+    @classmethod
+    def of(cls, conversation_key: str, created_at: datetime, result: dict[str, Any]) -> RecordSummary:
+        """From a record's ``result`` (the contract's assessment JSON); a missing total counts as 0."""
+        matches = tuple(
+            (str(match.get("clause_id", "")), str(match.get("rule_id", "")), str(match["status"]))
+            for match in result.get("matches") or () if match.get("status") in COUNTED_STATUSES)
+        return cls(conversation_key, as_utc(created_at), float(result.get("total_max_award_cny") or 0), matches)
+
+    @classmethod
+    def of_record(cls, record: AssessmentRecord) -> RecordSummary:
+        return cls.of(record.conversation_key, record.created_at, record.result)

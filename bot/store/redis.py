@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
@@ -28,7 +28,7 @@ from bot.store.base import (
     StoreConflict,
     key_for_log,
 )
-from bot.store.models import AssessmentRecord, CasToken, Conversation, as_utc
+from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ return 1
 """
 
 _JSON_RECORD_FIELDS = ("profile", "result")
+SUMMARY_BATCH = 200
 
 
 class RedisStore(Store):
@@ -177,6 +178,25 @@ class RedisStore(Store):
                 stored[name] = json.loads(stored[name])
             records.append(AssessmentRecord.model_validate(stored))
         return records
+
+    async def record_summaries(self, since: datetime | None = None, limit: int = 1000) -> list[RecordSummary]:
+        """Read in batches of :data:`SUMMARY_BATCH` records; only the summaries are kept."""
+        if limit <= 0:
+            return []
+        lowest = "-inf" if since is None else repr(as_utc(since).timestamp())
+        scored = await self._redis.zrange(self._records_by_time_key(), "+inf", lowest, desc=True, byscore=True,
+                                          offset=0, num=limit, withscores=True)
+        summaries = []
+        for start in range(0, len(scored), SUMMARY_BATCH):
+            batch = scored[start:start + SUMMARY_BATCH]
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for record_id, _ in batch:
+                    pipe.hmget(self._record_key(record_id), ["conversation_key", "result"])
+                fields = await pipe.execute()
+            for (_, created), (key, result) in zip(batch, fields, strict=True):
+                if key is not None and result is not None:  # None: forgotten between the two reads
+                    summaries.append(RecordSummary.of(key, datetime.fromtimestamp(created, UTC), json.loads(result)))
+        return summaries
 
     async def forget(self, conversation_key: str) -> int:
         by_conversation = self._records_by_conversation_key(conversation_key)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,7 +31,7 @@ from bot.store.base import (
     StoreError,
     key_for_log,
 )
-from bot.store.models import AssessmentRecord, CasToken, Conversation, as_utc
+from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +229,22 @@ class SqliteStore(Store):
             (since_ts, limit),
         ).fetchall()
         return [AssessmentRecord.model_validate_json(body) for (body,) in rows]
+
+    async def record_summaries(self, since: datetime | None = None, limit: int = 1000) -> list[RecordSummary]:
+        if limit <= 0:
+            return []
+        since_ts = float("-inf") if since is None else as_utc(since).timestamp()
+        return await self._run(self._record_summaries_sync, since_ts, limit)
+
+    def _record_summaries_sync(self, since_ts: float, limit: int) -> list[RecordSummary]:
+        """Row by row from the cursor: only the summaries stay in memory."""
+        rows = self._db.execute(
+            "SELECT conversation_key, created_at, json_extract(body, '$.result') FROM records"
+            " WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            (since_ts, limit),
+        )
+        return [RecordSummary.of(key, datetime.fromtimestamp(created, UTC), json.loads(result))
+                for key, created, result in rows]
 
     async def forget(self, conversation_key: str) -> int:
         return await self._run(self._forget_sync, conversation_key)
