@@ -36,7 +36,7 @@ OVERVIEW_TIMEZONE = ZoneInfo("Asia/Shanghai")
 DEFAULT_WEEKS = 12
 MAX_WEEKS = 52
 TOP_CLAUSES = 10
-MAX_OVERVIEW_RECORDS = 50_000
+MAX_OVERVIEW_RECORDS = 20_000
 """At most this many records (the newest of the period) are read for one overview; when the period
 holds more, the overview says so and marks the weeks it could not read whole."""
 

@@ -1,13 +1,16 @@
-"""Record summaries (what the staff overview counts): the same records as ``list_records``, in the same
-order, reduced to conversation, time, total and the eligible or possible matches; across read batches."""
+"""Record summaries (what the staff overview counts), kept next to each record: the same records as
+``list_records``, in the same order, reduced to conversation, time, total and the eligible or possible
+matches; across read batches; records stored before summaries were kept are summarised too."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from bot.store import AssessmentRecord
 from bot.store.base import Store
 from bot.store.models import RecordSummary
+from tests.store.conftest import Backend, SqliteBackend
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 RESULT = {
@@ -60,3 +63,23 @@ async def test_a_forgotten_conversation_has_no_summaries(store: Store) -> None:
     await store.add_record(record("web:kept", T0 + timedelta(seconds=1)))
     await store.forget("web:gone")
     assert [s.conversation_key for s in await store.record_summaries()] == ["web:kept"]
+
+
+async def test_records_stored_before_summaries_were_kept_are_summarised(backend: Backend) -> None:
+    records = [record(f"web:{i}", T0 + timedelta(minutes=i)) for i in range(3)]
+    opened = backend.open()
+    for item in records:
+        await opened.add_record(item)
+    await opened.close()
+    if isinstance(backend, SqliteBackend):  # as a version-1 database: no summary table rows
+        with sqlite3.connect(backend.path) as db:
+            db.execute("DELETE FROM record_summaries")
+    else:  # record hashes written before the ``counted`` field
+        for item in records:
+            backend.client.hdel(f"{backend.key_prefix}rec:{item.id}", "counted")
+    reopened = backend.open()
+    try:
+        same(await reopened.record_summaries(), await reopened.list_records())
+        assert len(await reopened.record_summaries()) == 3
+    finally:
+        await reopened.close()
