@@ -149,27 +149,32 @@ def rule_title(ruleset: Ruleset, rule_id: str, locale: str) -> str:
 
 
 def _clause_figures(latest: Iterable[RecordSummary], ruleset: Ruleset, locale: str, top: int) -> list[ClauseFigures]:
-    clause_counts: dict[str, Counter[str]] = {}
-    rule_counts: dict[str, dict[str, Counter[str]]] = {}
-    for summary in latest:
+    clause_counts: Counter[tuple[str, str]] = Counter()  # (clause, status) -> conversations
+    rule_counts: Counter[tuple[str, str, str]] = Counter()  # (clause, rule, status) -> conversations
+    for matches, conversations in Counter(summary.matches for summary in latest).items():  # alike results once
         by_clause: dict[str, str] = {}
-        for clause_id, rule_id, status in _strongest_per_rule(summary.matches):
-            rule_counts.setdefault(clause_id, {}).setdefault(rule_id, Counter())[status] += 1
+        for clause_id, rule_id, status in _strongest_per_rule(matches):
+            rule_counts[clause_id, rule_id, status] += conversations
             if by_clause.get(clause_id) != "eligible":
                 by_clause[clause_id] = status
         for clause_id, status in by_clause.items():
-            clause_counts.setdefault(clause_id, Counter())[status] += 1
-    ranked = sorted(clause_counts.items(), key=lambda item: (
-        -(item[1]["eligible"] + item[1]["possible"]), -item[1]["eligible"], natural_key(item[0])))
+            clause_counts[clause_id, status] += conversations
+
+    def ranking(item_id: str, eligible: int, possible: int) -> tuple:
+        return -(eligible + possible), -eligible, natural_key(item_id)
+
+    clauses = {clause_id for clause_id, _ in clause_counts}
+    ranked = sorted(clauses, key=lambda c: ranking(c, clause_counts[c, "eligible"], clause_counts[c, "possible"]))
     out = []
-    for clause_id, counts in ranked[:top]:
-        rules = sorted(rule_counts[clause_id].items(),
-                       key=lambda item: (-(item[1]["eligible"] + item[1]["possible"]), natural_key(item[0])))
-        rule_rows = [RuleFigures(rule_id=rule_id, title=rule_title(ruleset, rule_id, locale),
-                                 eligible=c["eligible"], possible=c["possible"]) for rule_id, c in rules]
+    for clause_id in ranked[:top]:
+        rules = {rule_id for clause, rule_id, _ in rule_counts if clause == clause_id}
+        rule_rows = sorted((RuleFigures(rule_id=rule_id, title=rule_title(ruleset, rule_id, locale),
+                                        eligible=rule_counts[clause_id, rule_id, "eligible"],
+                                        possible=rule_counts[clause_id, rule_id, "possible"]) for rule_id in rules),
+                           key=lambda row: (-(row.eligible + row.possible), natural_key(row.rule_id)))
         title = t(locale, "web.overview.title_separator").join(dict.fromkeys(row.title for row in rule_rows))
-        out.append(ClauseFigures(clause_id=clause_id, title=title, eligible=counts["eligible"],
-                                 possible=counts["possible"], rules=rule_rows))
+        out.append(ClauseFigures(clause_id=clause_id, title=title, eligible=clause_counts[clause_id, "eligible"],
+                                 possible=clause_counts[clause_id, "possible"], rules=rule_rows))
     return out
 
 

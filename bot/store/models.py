@@ -87,11 +87,18 @@ def counted_match(clause_id: str, rule_id: str, status: str) -> tuple[str, str, 
     return clause_id, rule_id, status
 
 
+@functools.lru_cache(maxsize=4096)
+def matches_from_json(text: str) -> tuple[tuple[str, str, str], ...]:
+    """Stored matches read back, once per distinct text (alike results share one tuple)."""
+    return tuple(counted_match(str(c), str(r), str(s)) for c, r, s in json.loads(text))
+
+
 @dataclass(frozen=True, slots=True)
 class RecordSummary:
     """What the staff overview counts of one assessment record, a few hundred bytes instead of the
     record's ~70 KB: its conversation, time, total, and each eligible or possible match as
-    ``(clause_id, rule_id, status)``."""
+    ``(clause_id, rule_id, status)``. Stores keep ``total_max_award_cny`` and :meth:`matches_json`
+    next to each record."""
 
     conversation_key: str
     created_at: datetime
@@ -110,12 +117,10 @@ class RecordSummary:
     def of_record(cls, record: AssessmentRecord) -> RecordSummary:
         return cls.of(record.conversation_key, record.created_at, record.result)
 
-    def counted_json(self) -> str:
-        """What the store keeps next to the record (the conversation and time are kept anyway)."""
-        return json.dumps({"total": self.total_max_award_cny, "matches": self.matches}, ensure_ascii=False)
+    def matches_json(self) -> str:
+        return json.dumps(self.matches, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
-    def from_counted_json(cls, conversation_key: str, created_at: datetime, text: str) -> RecordSummary:
-        counted = json.loads(text)
-        return cls(conversation_key, as_utc(created_at), float(counted["total"]),
-                   tuple(counted_match(str(c), str(r), str(s)) for c, r, s in counted["matches"]))
+    def from_stored(cls, conversation_key: str, created_at: datetime, total: float | str,
+                    matches_json: str) -> RecordSummary:
+        return cls(conversation_key, as_utc(created_at), float(total), matches_from_json(matches_json))

@@ -4,7 +4,7 @@ Keys, under a configurable prefix (default ``awardbot:``):
 
 - ``conv:<key>``: hash {version, incarnation, state, updated_at}; its TTL (the idle expiry) is
   refreshed on every write. The compare-and-set write is one Lua script, atomic on the server.
-- ``rec:<id>``: hash per assessment record (profile and result as JSON text; ``counted``: its summary).
+- ``rec:<id>``: hash per assessment record (profile and result as JSON text; ``summary_*``: its summary).
 - ``recs:by-time``: sorted set of record ids scored by creation time (epoch seconds).
 - ``recs:by-conv:<conversation key>``: set of the conversation's record ids, for ``forget``.
 
@@ -65,8 +65,8 @@ return 1
 """
 
 _JSON_RECORD_FIELDS = ("profile", "result")
-SUMMARY_FIELD = "counted"
-"""The record hash's field holding what the staff overview counts (:class:`RecordSummary`)."""
+SUMMARY_FIELDS = ("summary_total", "summary_matches")
+"""The record hash's fields holding what the staff overview counts (:class:`RecordSummary`)."""
 SUMMARY_BATCH = 500
 
 
@@ -143,7 +143,8 @@ class RedisStore(Store):
 
     async def add_record(self, record: AssessmentRecord) -> bool:
         fields = record.model_dump(mode="json")
-        pairs: list[str] = [SUMMARY_FIELD, RecordSummary.of_record(record).counted_json()]
+        summary = RecordSummary.of_record(record)
+        pairs: list[str] = [SUMMARY_FIELDS[0], repr(summary.total_max_award_cny), SUMMARY_FIELDS[1], summary.matches_json()]
         for name, value in fields.items():
             pairs += [
                 name,
@@ -176,14 +177,15 @@ class RedisStore(Store):
         for stored in stored_records:
             if not stored:  # forgotten between the two reads
                 continue
-            stored.pop(SUMMARY_FIELD, None)
+            for name in SUMMARY_FIELDS:
+                stored.pop(name, None)
             for name in _JSON_RECORD_FIELDS:
                 stored[name] = json.loads(stored[name])
             records.append(AssessmentRecord.model_validate(stored))
         return records
 
     async def record_summaries(self, since: datetime | None = None, limit: int = 1000) -> list[RecordSummary]:
-        """Each record hash keeps its summary (field ``counted``); read in batches of :data:`SUMMARY_BATCH`.
+        """Each record hash keeps its summary (:data:`SUMMARY_FIELDS`); read in batches of :data:`SUMMARY_BATCH`.
         A record stored before summaries were kept is summarised from its result."""
         if limit <= 0:
             return []
@@ -195,19 +197,19 @@ class RedisStore(Store):
             batch = scored[start:start + SUMMARY_BATCH]
             async with self._redis.pipeline(transaction=False) as pipe:
                 for record_id, _ in batch:
-                    pipe.hmget(self._record_key(record_id), [SUMMARY_FIELD, "conversation_key"])
+                    pipe.hmget(self._record_key(record_id), [*SUMMARY_FIELDS, "conversation_key"])
                 fields = await pipe.execute()
-            for (record_id, score), (counted, key) in zip(batch, fields, strict=True):
+            for (record_id, score), (total, matches, key) in zip(batch, fields, strict=True):
                 if key is None:  # forgotten between the two reads
                     continue
                 created = datetime.fromtimestamp(score, UTC)
-                if counted is None:
+                if total is None or matches is None:
                     result = await self._redis.hget(self._record_key(record_id), "result")
                     if result is None:
                         continue
                     summaries.append(RecordSummary.of(key, created, json.loads(result)))
                 else:
-                    summaries.append(RecordSummary.from_counted_json(key, created, counted))
+                    summaries.append(RecordSummary.from_stored(key, created, total, matches))
         return summaries
 
     async def forget(self, conversation_key: str) -> int:

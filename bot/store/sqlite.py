@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
         """CREATE TABLE conversations (
@@ -56,18 +56,29 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX records_conversation_key ON records (conversation_key)",
         "CREATE INDEX records_created_at ON records (created_at)",
     ),
-    2: (  # what the staff overview counts of each record, a few hundred bytes (the body is ~70 KB)
+    2: (  # what the staff overview counts of each record (superseded by version 3)
         """CREATE TABLE record_summaries (
                id               TEXT PRIMARY KEY,
                conversation_key TEXT NOT NULL,
                created_at       REAL NOT NULL,
                counted          TEXT NOT NULL
            )""",
+    ),
+    3: (  # a few hundred bytes per record (the body is ~70 KB); refilled from the records at open
+        "DROP TABLE record_summaries",
+        """CREATE TABLE record_summaries (
+               id               TEXT PRIMARY KEY,
+               conversation_key TEXT NOT NULL,
+               created_at       REAL NOT NULL,
+               total            REAL NOT NULL,
+               matches          TEXT NOT NULL
+           )""",
         "CREATE INDEX record_summaries_conversation_key ON record_summaries (conversation_key)",
         "CREATE INDEX record_summaries_created_at ON record_summaries (created_at)",
     ),
 }
 SUMMARY_BACKFILL_BATCH = 500
+SUMMARY_PAGE = 1000
 
 
 @contextmanager
@@ -96,9 +107,10 @@ def _migrate(db: sqlite3.Connection) -> None:
 
 
 def _insert_summary(db: sqlite3.Connection, record_id: str, summary: RecordSummary) -> None:
-    db.execute("INSERT INTO record_summaries (id, conversation_key, created_at, counted) VALUES (?, ?, ?, ?)"
-               " ON CONFLICT (id) DO NOTHING",
-               (record_id, summary.conversation_key, summary.created_at.timestamp(), summary.counted_json()))
+    db.execute("INSERT INTO record_summaries (id, conversation_key, created_at, total, matches)"
+               " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+               (record_id, summary.conversation_key, summary.created_at.timestamp(), summary.total_max_award_cny,
+                summary.matches_json()))
 
 
 def _backfill_summaries(db: sqlite3.Connection) -> None:
@@ -262,19 +274,31 @@ class SqliteStore(Store):
         return [AssessmentRecord.model_validate_json(body) for (body,) in rows]
 
     async def record_summaries(self, since: datetime | None = None, limit: int = 1000) -> list[RecordSummary]:
-        if limit <= 0:
-            return []
+        """Read in pages of :data:`SUMMARY_PAGE` on the store's thread, so that conversation turns
+        waiting for it get in between the pages."""
         since_ts = float("-inf") if since is None else as_utc(since).timestamp()
-        return await self._run(self._record_summaries_sync, since_ts, limit)
+        summaries: list[RecordSummary] = []
+        after: tuple[float, str] | None = None
+        while len(summaries) < limit:
+            page, after = await self._run(self._record_summaries_page, since_ts, after,
+                                          min(SUMMARY_PAGE, limit - len(summaries)))
+            summaries += page
+            if after is None:
+                break
+        return summaries
 
-    def _record_summaries_sync(self, since_ts: float, limit: int) -> list[RecordSummary]:
+    def _record_summaries_page(self, since_ts: float, after: tuple[float, str] | None,
+                               size: int) -> tuple[list[RecordSummary], tuple[float, str] | None]:
+        """Up to ``size`` summaries older than ``after`` (created_at, id), and where the next page starts."""
+        older_than_cursor = "" if after is None else " AND (created_at, id) < (?, ?)"
         rows = self._db.execute(
-            "SELECT conversation_key, created_at, counted FROM record_summaries"
-            " WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?",
-            (since_ts, limit),
-        )
-        return [RecordSummary.from_counted_json(key, datetime.fromtimestamp(created, UTC), counted)
-                for key, created, counted in rows]
+            "SELECT conversation_key, created_at, total, matches, id FROM record_summaries"
+            f" WHERE created_at >= ?{older_than_cursor} ORDER BY created_at DESC, id DESC LIMIT ?",
+            (since_ts, *(after or ()), size),
+        ).fetchall()
+        page = [RecordSummary.from_stored(key, datetime.fromtimestamp(created, UTC), total, matches)
+                for key, created, total, matches, _ in rows]
+        return page, ((rows[-1][1], rows[-1][4]) if len(rows) == size else None)
 
     async def forget(self, conversation_key: str) -> int:
         return await self._run(self._forget_sync, conversation_key)

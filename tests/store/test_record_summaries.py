@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.store import AssessmentRecord
 from bot.store.base import Store
 from bot.store.models import RecordSummary
@@ -46,13 +48,17 @@ def test_a_summary_keeps_only_eligible_and_possible_matches() -> None:
     assert RecordSummary.of_record(record("web:b", T0, {"matches": []})).total_max_award_cny == 0
 
 
-async def test_summaries_follow_the_listed_records_across_batches(store: Store) -> None:
+async def test_summaries_follow_the_listed_records_across_batches(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.store.sqlite.SUMMARY_PAGE", 100)
+    monkeypatch.setattr("bot.store.redis.SUMMARY_BATCH", 100)
     records = [record(f"web:{i % 7}", T0 + timedelta(minutes=i),
                       {"total_max_award_cny": i * 1000, "matches": RESULT["matches"][: i % 3]}) for i in range(450)]
     for item in records:
         await store.add_record(item)
     same(await store.record_summaries(limit=1000), await store.list_records(limit=1000))
     same(await store.record_summaries(limit=5), await store.list_records(limit=5))
+    same(await store.record_summaries(limit=300), await store.list_records(limit=300))  # pages of 100, exactly
+    same(await store.record_summaries(limit=250), await store.list_records(limit=250))
     since = T0 + timedelta(minutes=300)
     same(await store.record_summaries(since=since, limit=1000), await store.list_records(since=since, limit=1000))
     assert await store.record_summaries(limit=0) == []
@@ -74,12 +80,43 @@ async def test_records_stored_before_summaries_were_kept_are_summarised(backend:
     if isinstance(backend, SqliteBackend):  # as a version-1 database: no summary table rows
         with sqlite3.connect(backend.path) as db:
             db.execute("DELETE FROM record_summaries")
-    else:  # record hashes written before the ``counted`` field
+    else:  # record hashes written before the summary fields
         for item in records:
-            backend.client.hdel(f"{backend.key_prefix}rec:{item.id}", "counted")
+            backend.client.hdel(f"{backend.key_prefix}rec:{item.id}", "summary_total", "summary_matches")
     reopened = backend.open()
     try:
         same(await reopened.record_summaries(), await reopened.list_records())
         assert len(await reopened.record_summaries()) == 3
     finally:
         await reopened.close()
+
+
+async def test_a_version_2_database_gets_its_summaries_back(tmp_path) -> None:  # noqa: ANN001
+    from bot.store.sqlite import SqliteStore
+
+    path = tmp_path / "store.db"
+    store = SqliteStore(path)
+    records = [record(f"web:{i}", T0 + timedelta(minutes=i)) for i in range(3)]
+    for item in records:
+        await store.add_record(item)
+    await store.close()
+    with sqlite3.connect(path) as db:  # as version 2 left it: its own summary table, in the old shape
+        db.execute("DROP TABLE record_summaries")
+        db.execute("CREATE TABLE record_summaries (id TEXT PRIMARY KEY, conversation_key TEXT NOT NULL,"
+                   " created_at REAL NOT NULL, counted TEXT NOT NULL)")
+        db.execute("PRAGMA user_version = 2")
+    reopened = SqliteStore(path)
+    try:
+        same(await reopened.record_summaries(), await reopened.list_records())
+        assert len(await reopened.record_summaries()) == 3
+    finally:
+        await reopened.close()
+
+
+async def test_records_of_one_moment_are_all_read_across_pages(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.store.sqlite.SUMMARY_PAGE", 40)
+    monkeypatch.setattr("bot.store.redis.SUMMARY_BATCH", 40)
+    for i in range(100):
+        await store.add_record(record(f"web:{i}", T0))
+    summaries = await store.record_summaries(limit=1000)
+    assert sorted(s.conversation_key for s in summaries) == sorted(f"web:{i}" for i in range(100))
