@@ -144,8 +144,11 @@ class ConversationService:
         return record.dialog if record else None
 
     async def forget(self, key: str) -> int:
-        """Delete the conversation and every assessment record of it."""
+        """Delete the conversation, every assessment record of it and every question it left for the help desk."""
+        from bot.questions.service import forget_questions
+
         removed = await self.store.forget(key)
+        removed += await forget_questions(self.store, key)  # questions left for the help desk, too
         log.info("conversation %s forgotten (%d items)", key_for_log(key), removed)
         return removed
 

@@ -29,6 +29,7 @@ from bot.store.base import (
     key_for_log,
 )
 from bot.store.models import AssessmentRecord, CasToken, Conversation, as_utc
+from bot.store.questions_redis import RedisQuestions
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ return 1
 _JSON_RECORD_FIELDS = ("profile", "result")
 
 
-class RedisStore(Store):
+class RedisStore(RedisQuestions, Store):
     """Conversation and record store on a Redis server."""
 
     def __init__(

@@ -31,6 +31,7 @@ from bot.store.base import (
     key_for_log,
 )
 from bot.store.models import AssessmentRecord, CasToken, Conversation, as_utc
+from bot.store.questions_sqlite import SqliteQuestions
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     return db
 
 
-class SqliteStore(Store):
+class SqliteStore(SqliteQuestions, Store):
     """Conversation and record store in one SQLite file (created with its directory if missing)."""
 
     def __init__(
