@@ -126,8 +126,9 @@ async def delivery_bot(app: FastAPI) -> Bot | None:
 
 
 async def deliver_now(app: FastAPI, question: OwnerQuestion) -> str:
-    """After an answer: ``sent`` when Telegram took it now, ``pending`` when it will be retried,
-    ``widget`` for a web question (shown when the widget next opens)."""
+    """After an answer: ``sent`` when Telegram took it (now or before), ``sending`` while another
+    request sends it, ``pending`` when it will be retried, ``widget`` for a web question (shown when
+    the widget next opens)."""
     if question.channel != "telegram":
         return "widget"
     try:
@@ -138,9 +139,12 @@ async def deliver_now(app: FastAPI, question: OwnerQuestion) -> str:
     if bot is None:
         return "pending"
     store = cast(QuestionStore, app.state.service.store)
-    sent = await deliver(bot, store, question.id)
+    if await deliver(bot, store, question.id):
+        return "sent"
     latest = await store.get_question(question.id)
-    return "sent" if sent or (latest is not None and latest.delivered_at is not None) else "pending"
+    if latest is not None and latest.delivered_at is not None:
+        return "sent"
+    return "sending" if latest is not None and latest.delivery_claimed_at is not None else "pending"
 
 
 def answers_alongside(settings: Settings) -> Background:

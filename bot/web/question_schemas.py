@@ -110,8 +110,9 @@ class StaffQuestions(BaseModel):
 
 
 class Answered(BaseModel):
-    """The answered question; ``delivery``: ``sent`` (Telegram accepted it now), ``pending`` (Telegram
-    will be tried again), ``widget`` (shown when the owner next opens the widget)."""
+    """The answered question; ``delivery``: ``sent`` (Telegram accepted it), ``sending`` (another
+    request is sending it), ``pending`` (Telegram will be tried again), ``widget`` (shown when the
+    owner next opens the widget)."""
 
     question: StaffQuestionOut
-    delivery: Literal["sent", "pending", "widget"]
+    delivery: Literal["sent", "sending", "pending", "widget"]
