@@ -71,7 +71,7 @@ def ask_request(text: str) -> str | None:
         return ""
     for word in words("ask_person"):  # longest first
         separators = _LATIN_SEPARATORS if word[:1].isascii() else _SEPARATORS
-        found = re.match(rf"\s*/?{re.escape(word)}[{separators}]+(\S.*)", text, flags=re.S | re.I)
+        found = re.match(rf"\s*/?{re.escape(word)}\s*[{separators}]+\s*(\S.*)", text, flags=re.S | re.I)
         if found:
             return found.group(1).strip()
     return None
