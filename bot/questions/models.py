@@ -70,8 +70,10 @@ class OwnerQuestion(BaseModel):
     locale: Literal["zh-CN", "en"]
     text: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     consent: bool
-    answers: dict[str, Any] | None = None
-    result: dict[str, Any] | None = None
+    answers: dict[str, Any] | None = None  # the CONTRACT §4 profile of the answers so far
+    result: dict[str, Any] | None = None  # the CONTRACT §4 assessment, once finished
+    answers_shown: list[tuple[str, str]] | None = None  # (fact, answer) as the owner said it, their language
+    result_shown: list[str] | None = None  # the total, then each award with its amount, their language
     finished: bool = False  # the conversation had reached its result when the question was left
     status: QuestionStatus = "open"
     answer: StaffAnswer | None = None

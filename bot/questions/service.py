@@ -28,6 +28,10 @@ from bot.questions.models import (
 from bot.store.base import Store, key_for_log
 from bot.store.models import utc_now
 from bot.store.questions import QuestionStore, StatusFilter
+from dialogs.conversation import current_turn
+from dialogs.render import answer_text, fact_title
+from dialogs.state import DialogState
+from dialogs.turn import Turn
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,20 @@ class ShownAnswer:
     new: bool
 
 
+def answers_shown(state: DialogState) -> list[tuple[str, str]]:
+    """Every answer given, as the owner would hear it said back (the /summary lines)."""
+    keys = [key for key in dict.fromkeys(state.history) if key != "events_more"]
+    return [(fact_title(key, state.locale), answer_text(state, key)) for key in keys]
+
+
+def result_shown(turn: Turn) -> list[str] | None:
+    """The result's total, then each award it counts with its amount."""
+    if turn.result is None:
+        return None
+    awards = turn.result.section("awards")
+    return [turn.result.total_text, *(f"{item.title}: {item.amount_text}" for item in (awards.items if awards else []))]
+
+
 class QuestionService:
     def __init__(self, conversations: ConversationService) -> None:
         self.conversations = conversations
@@ -67,14 +85,17 @@ class QuestionService:
         """Store the owner's question (``text`` already validated); with ``consent`` the conversation's
         answers and, when finished, its assessment go with it. The same ``request_id`` again is the
         same question (returned with ``False``: not stored twice)."""
-        turn = await self.conversations.current(key)
+        state = await self.conversations.state(key)
+        attach = consent and state is not None
+        turn = current_turn(state) if state is not None else None
         question = OwnerQuestion(
             id=question_id(key, request_id), conversation_key=key, channel=channel,
-            locale=turn.locale if turn else locale,  # type: ignore[arg-type]
-            text=text.strip(), consent=consent,
-            answers=dict(turn.answers) if consent and turn else None,
-            result=turn.assessment if consent and turn and turn.done else None,
-            finished=bool(turn and turn.done))
+            locale=state.locale if state else locale,  # type: ignore[arg-type]
+            text=text.strip(), consent=consent, finished=bool(turn and turn.done),
+            answers=dict(turn.answers) if attach and turn else None,
+            result=turn.assessment if attach and turn and turn.done else None,
+            answers_shown=answers_shown(state) if attach and state else None,
+            result_shown=result_shown(turn) if attach and turn and turn.done else None)
         added = await self.store.add_question(question)
         if not added:
             question = await self.store.get_question(question.id) or question

@@ -90,6 +90,8 @@ class StaffQuestionOut(BaseModel):
     consent: bool
     answers: dict[str, Any] | None
     result: dict[str, Any] | None
+    answers_shown: list[tuple[str, str]] | None = Field(description="(fact, answer) as the owner said it")
+    result_shown: list[str] | None = Field(description="the total, then each award with its amount")
     finished: bool
     status: Literal["open", "answered"]
     answer: AnswerOut | None
@@ -99,7 +101,8 @@ class StaffQuestionOut(BaseModel):
     def of(cls, question: OwnerQuestion) -> StaffQuestionOut:
         answer = question.answer
         return cls(**question.model_dump(include={"id", "created_at", "channel", "locale", "text", "consent",
-                                                  "answers", "result", "finished", "status", "delivered_at"}),
+                                                  "answers", "result", "answers_shown", "result_shown", "finished", "status",
+                                                  "delivered_at"}),
                    answer=AnswerOut(text=answer.text, citations=answer.citations, answered_at=answer.answered_at)
                    if answer else None)
 

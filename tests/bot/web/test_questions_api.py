@@ -46,6 +46,7 @@ async def test_a_question_with_consent_reaches_staff_with_the_answers(client: ht
     [question] = await open_questions(client)
     assert question["text"] == "我们能申请算力券吗？" and question["consent"] is True
     assert question["answers"]["district"] == "渝中区" and question["channel"] == "web"
+    assert question["answers_shown"] == [["注册及纳税所在区县", "渝中区"]] and question["result_shown"] is None
     after = (await client.get(f"/api/sessions/{session_id}")).json()
     assert after["turn"] == before["turn"] and after["expects"] == before["expects"]  # nothing answered is lost
 
