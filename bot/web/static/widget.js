@@ -542,8 +542,8 @@
     ui.askNo = el("input", { type: "radio", name: "ab-ask-consent", value: "no" });
     ui.askSend = el("button", { type: "submit", className: "ab-option ab-primary" });
     ui.askCancel = el("button", { type: "button", className: "ab-option ab-secondary", onclick: closeAsk });
-    ui.askStatus = el("div", { className: "ab-status ab-status-error", role: "alert" });
-    ui.askForm = el("form", { className: "ab-answer ab-ask", "aria-labelledby": "ab-ask-title", hidden: true,
+    ui.askStatus = el("div", { className: "ab-ask-status", role: "alert" });
+    ui.askForm = el("form", { className: "ab-ask", "aria-labelledby": "ab-ask-title", hidden: true,
                               onsubmit: sendQuestion }, [
       ui.askTitle, ui.askLead, ui.askLabel, ui.askText,
       el("fieldset", { className: "ab-ask-consent" }, [
