@@ -1,6 +1,7 @@
 /*
  * The staff page's open questions (staff_questions.html.j2): the questions owners left for the help
- * desk (GET /api/questions, behind the staff token, kept for this tab in sessionStorage), and an
+ * desk (GET /api/questions, behind the staff token, kept in this script only: never stored, never in a
+ * URL), and an
  * answer composer whose citations are picked from the FAQ results beside it ("Cite" on a result;
  * the server takes the clause id and the verbatim quote from the rule data). An answer is sent with
  * a request id made once per answer, so a double click or a retry answers once. Every string comes
@@ -12,7 +13,6 @@
   var locale = script.getAttribute("data-locale") === "en" ? "en" : "zh-CN";
   var apiBase = new URL(script.src, location.href).href.replace(/\/static\/staff_questions\.js([?#].*)?$/, "");
   var strings = JSON.parse(document.getElementById("sq-strings").textContent);
-  var TOKEN_KEY = "awardbot-staff-token";
   var byId = function (id) { return document.getElementById(id); };
   var ui = {
     tokenForm: byId("sq-token-form"), token: byId("sq-token"), status: byId("sq-status"), refresh: byId("sq-refresh"),
@@ -21,7 +21,6 @@
     composerStatus: byId("sq-composer-status"), results: byId("faq-results")
   };
   var state = { token: null, selected: null, citations: [], requestId: null, busy: false };
-  try { state.token = sessionStorage.getItem(TOKEN_KEY); } catch (e) { /* storage disabled */ }
 
   function s(key, params) {
     var text = strings[key] || "";
@@ -68,7 +67,6 @@
     try { result = await call("GET", "/api/questions?status=open"); } catch (e) { result = { status: 0 }; }
     if (result.status === 401) {
       state.token = null;
-      try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* storage disabled */ }
       ui.status.textContent = s("unauthorized");
       ui.refresh.hidden = true;
       ui.token.focus();
@@ -228,12 +226,10 @@
   ui.tokenForm.addEventListener("submit", function (event) {
     event.preventDefault();
     state.token = ui.token.value.trim() || null;
-    try { if (state.token) sessionStorage.setItem(TOKEN_KEY, state.token); } catch (e) { /* storage disabled */ }
-    ui.token.value = "";
     load();
   });
   ui.refresh.addEventListener("click", load);
   ui.send.addEventListener("click", send);
   new MutationObserver(updateCiteButtons).observe(ui.results, { childList: true });
-  load();
+  ui.status.textContent = s("token_needed");
 })();

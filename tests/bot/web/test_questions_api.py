@@ -113,3 +113,22 @@ async def test_deleting_the_session_forgets_its_questions(client: httpx.AsyncCli
     assert await store.questions_of(f"web:{session_id}") == []  # type: ignore[attr-defined]
     assert [q["text"] for q in await open_questions(client)] == ["我们能申请算力券吗？"]
     assert len(await store.questions_of(f"web:{other}")) == 1  # type: ignore[attr-defined]
+
+
+async def test_the_staff_page_carries_the_questions_section_its_strings_and_script(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/staff", params={"lang": "en"})).text
+    assert 'id="sq-list"' in page and "/static/staff_questions.js" in page and "/static/staff_questions.css" in page
+    assert "Open questions" in page and '"cite_button": "Cite"' in page
+
+
+def test_the_questions_script_hard_codes_no_ui_text_and_never_writes_html() -> None:
+    import re
+
+    from bot.web.main import STATIC_DIR
+
+    for name in ("staff_questions.js", "widget.js"):
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", (STATIC_DIR / name).read_text(encoding="utf-8"), flags=re.S)
+        assert not re.search(r"[\u4e00-\u9fff]", code), name
+        assert "innerHTML" not in code and "insertAdjacentHTML" not in code and "sessionStorage" not in code
+        for word in ("Cite", "Answer", "Send", "Ask a person"):
+            assert f'"{word}"' not in code, (name, word)
