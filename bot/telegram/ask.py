@@ -201,8 +201,19 @@ class AskHandlers:
         raise ApplicationHandlerStop
 
 
+    async def moved_on(self, update: Update, context: Context) -> None:
+        """Another button or command: the owner moved on, so a question being left is dropped (unsent);
+        the update goes on to its own handler."""
+        if update.effective_chat is not None:
+            await self.service.store.delete_conversation(pending_key(conversation_key(update.effective_chat.id)))
+
+
 def register_ask_handlers(application: Application, service: ConversationService, callbacks: CallbackHandlers) -> None:
+    """In :data:`ASK_GROUP`, the first that fits an update handles it there: /ask, the consent buttons,
+    typed text, then any other button or command (which only drops a question being left)."""
     ask = AskHandlers(service, callbacks)
     application.add_handler(CommandHandler("ask", ask.command), group=ASK_GROUP)
     application.add_handler(CallbackQueryHandler(ask.consent_button, pattern=rf"^{ASK_PREFIX}:"), group=ASK_GROUP)
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, ask.text), group=ASK_GROUP)
+    application.add_handler(CallbackQueryHandler(ask.moved_on), group=ASK_GROUP)
+    application.add_handler(MessageHandler(filters.COMMAND, ask.moved_on), group=ASK_GROUP)

@@ -223,11 +223,24 @@
     if (result.status === 409 || result.status === 404) await load();
   }
 
+  /* One token for the page: typed here it also fills the overview's form (if empty), and the overview's
+   * shows the questions too. */
+  var overviewForm = byId("overview-form");
+  var overviewToken = byId("overview-token");
   ui.tokenForm.addEventListener("submit", function (event) {
     event.preventDefault();
     state.token = ui.token.value.trim() || null;
+    if (overviewToken && !overviewToken.value) overviewToken.value = ui.token.value;
     load();
   });
+  if (overviewForm && overviewToken) {
+    overviewForm.addEventListener("submit", function () {
+      if (state.token || !overviewToken.value.trim()) return;
+      state.token = overviewToken.value.trim();
+      ui.token.value = overviewToken.value;
+      load();
+    });
+  }
   ui.refresh.addEventListener("click", load);
   ui.send.addEventListener("click", send);
   new MutationObserver(updateCiteButtons).observe(ui.results, { childList: true });

@@ -155,8 +155,16 @@ async def test_cancel_and_forget(run_bot: RunBot, service: ConversationService, 
         assert (await chinese_user.wait_for_bot_message()).plain_text == t(ZH, "ask.prompt", limit=1000)
         await chinese_user.send_message("取消")
         assert (await chinese_user.wait_for_bot_message()).plain_text == t(ZH, "ask.cancelled")
-        assert second.plain_text.endswith((await chinese_user.wait_for_bot_message()).plain_text)
+        shown_again = await chinese_user.wait_for_bot_message()
+        assert second.plain_text.endswith(shown_again.plain_text)
         assert (await client.get("/api/questions", headers=STAFF)).json()["questions"] == []
+
+        await chinese_user.send_message("转人工")  # then a button of the question: the owner moved on
+        assert (await chinese_user.wait_for_bot_message()).plain_text == t(ZH, "ask.prompt", limit=1000)
+        await chinese_user.press_button(shown_again, text="是")
+        third = await chinese_user.wait_for_bot_message()
+        assert third.plain_text != t(ZH, "ask.consent") and await store.get(f"ask:{key}") is None
+        assert (await service.state(key)).answers["is_software_enterprise"] is True  # type: ignore[union-attr]
 
         await chinese_user.send_command("/ask 能申请算力券吗")
         await chinese_user.press_button(await chinese_user.wait_for_bot_message(), text="是，附上")

@@ -66,10 +66,12 @@ async def test_a_widget_question_is_answered_on_the_staff_page_and_shown_once(
     errors: list[str] = []
     staff.on("pageerror", lambda error: errors.append(str(error)))
     await staff.goto(f"{server.base_url}/staff?lang={locale}")
-    await staff.get_by_label({"zh-CN": "工作人员令牌", "en": "Staff token"}[locale]).fill(STAFF_TOKEN)
+    await staff.get_by_label({"zh-CN": "工作人员令牌（查看问题）", "en": "Staff token (for the questions)"}[locale],
+                             exact=True).fill(STAFF_TOKEN)
     await staff.get_by_role("button", name={"zh-CN": "显示问题", "en": "Show questions"}[locale]).click()
     card = staff.locator(".sq-question", has_text=question_text)
     await expect(card).to_be_visible()
+    await expect(staff.locator("#overview-token")).to_have_value(STAFF_TOKEN)  # one token for the page
     await expect(card).to_contain_text({"zh-CN": "渝中区", "en": "Yuzhong"}[locale])  # the answers, with consent
     await card.get_by_role("button").click()
     await expect(staff.locator("#sq-answer")).to_be_focused()
