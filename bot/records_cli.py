@@ -93,7 +93,8 @@ def diff_report(records: list[AssessmentRecord], as_of: dt.date, locale: str) ->
 # --- the command ------------------------------------------------------------------------------
 
 
-def _settings() -> Settings:
+def load_settings() -> Settings:
+    """The settings from the environment; invalid ones exit 2 with one localised line."""
     from pydantic import ValidationError
 
     from bot.cli import InputError
@@ -121,7 +122,7 @@ async def _load(settings: Settings, since: dt.datetime | None, limit: int) -> li
 def cmd_export(args: argparse.Namespace) -> int:
     from bot.cli import InputError
 
-    settings = _settings()
+    settings = load_settings()
     locale = args.locale or settings.default_locale
     since = None
     if args.since:
@@ -137,7 +138,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = load_settings()
     locale = args.locale or settings.default_locale
     records = asyncio.run(_load(settings, None, args.limit))
     sys.stdout.write(diff_report(records, dt.date.today(), locale) + "\n")
