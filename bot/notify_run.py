@@ -155,8 +155,8 @@ class NotifyRun:
         self.claimer = f"run-{uuid.uuid4().hex[:12]}"
         self.report = RunReport()
 
-    def _say(self, key: str, **params: object) -> None:
-        line = t(self.locale, key, **params)
+    def _say(self, message: str, /, **params: object) -> None:
+        line = t(self.locale, message, **params)
         self.report.lines.append(line)
         self.out(line)
 
