@@ -96,6 +96,9 @@ class SqliteBackend(Backend):
             records = db.execute(
                 "SELECT id FROM records WHERE conversation_key = ?", (conversation_key,)
             ).fetchall()
+            summaries = db.execute(
+                "SELECT id FROM record_summaries WHERE conversation_key = ?", (conversation_key,)
+            ).fetchall()
             subscription_rows = [
                 f"{table} row"
                 for table, column in (("subscriptions", "key"), ("notices", "subscription_key"),
@@ -103,7 +106,7 @@ class SqliteBackend(Backend):
                 for _ in db.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (conversation_key,)).fetchall()
             ]
         return ([f"conversations row {k}" for (k,) in conversations] + [f"records row {i}" for (i,) in records]
-                + subscription_rows)
+                + [f"record_summaries row {i}" for (i,) in summaries] + subscription_rows)
 
     def raw_conversation_exists(self, key: str) -> bool:
         with self._connect() as db:
