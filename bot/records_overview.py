@@ -13,12 +13,14 @@ How things are counted (the page says the same, ``web.overview.counting_note``):
   week (weekly figures) or of the period (totals, clauses). So weekly amounts can add up to more than
   the period's total when a conversation was assessed in several weeks.
 - A clause is counted once per conversation: *eligible* when any of its rules is eligible, else
-  *possible* when any is possible. Expired and not-yet-in-force matches are not counted.
+  *possible* when any is possible. Expired and not-yet-in-force matches are not counted. Clauses are
+  ranked by conversations counted, then eligible, then in the documents' order (CQ2025-2 before -11).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -136,6 +138,11 @@ def _keep_latest(latest: dict, key: object, summary: RecordSummary) -> None:
         latest[key] = _Latest(summary.created_at, summary)
 
 
+def natural_key(clause_id: str) -> tuple[tuple[int, int | str], ...]:
+    """``CQ2025-2`` before ``CQ2025-11``: numbers compared as numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", clause_id) if part)
+
+
 def rule_title(ruleset: Ruleset, rule_id: str, locale: str) -> str:
     rule = ruleset.by_id.get(rule_id)
     return rule.title.get(locale) if rule is not None else t(locale, "web.overview.rule_not_in_rules", rule_id=rule_id)
@@ -152,12 +159,12 @@ def _clause_figures(latest: Iterable[RecordSummary], ruleset: Ruleset, locale: s
                 by_clause[clause_id] = status
         for clause_id, status in by_clause.items():
             clause_counts.setdefault(clause_id, Counter())[status] += 1
-    ranked = sorted(clause_counts.items(),
-                    key=lambda item: (-(item[1]["eligible"] + item[1]["possible"]), -item[1]["eligible"], item[0]))
+    ranked = sorted(clause_counts.items(), key=lambda item: (
+        -(item[1]["eligible"] + item[1]["possible"]), -item[1]["eligible"], natural_key(item[0])))
     out = []
     for clause_id, counts in ranked[:top]:
         rules = sorted(rule_counts[clause_id].items(),
-                       key=lambda item: (-(item[1]["eligible"] + item[1]["possible"]), item[0]))
+                       key=lambda item: (-(item[1]["eligible"] + item[1]["possible"]), natural_key(item[0])))
         rule_rows = [RuleFigures(rule_id=rule_id, title=rule_title(ruleset, rule_id, locale),
                                  eligible=c["eligible"], possible=c["possible"]) for rule_id, c in rules]
         title = t(locale, "web.overview.title_separator").join(dict.fromkeys(row.title for row in rule_rows))

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from bot.records_overview import MAX_WEEKS, OVERVIEW_TIMEZONE
+from locales import catalog
 from rules.loader import default_ruleset
 
 from .conftest import STAFF_TOKEN
@@ -98,3 +99,33 @@ async def test_the_overview_is_documented(client: httpx.AsyncClient) -> None:
     operation = schema["paths"][URL]["get"]
     assert {p["name"] for p in operation["parameters"]} == {"weeks", "since", "locale"}
     assert {"200", "401", "422"} <= set(operation["responses"])
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh-CN", "评估概况"), ("en", "Overview of assessments")])
+async def test_the_staff_page_carries_the_overview_form_its_strings_and_script(
+        client: httpx.AsyncClient, lang: str, words: str) -> None:
+    import json
+    import re
+
+    html = (await client.get("/staff", params={"lang": lang})).text
+    assert words in html and 'id="overview-form"' in html and 'type="password"' in html
+    strings = json.loads(re.search(r'<script id="overview-strings" type="application/json">(.*?)</script>',
+                                   html, flags=re.S).group(1))
+    assert strings == {key.removeprefix("web.overview."): text for key, text in catalog(lang).items()
+                       if key.startswith("web.overview.")}
+    assert '<script src="/static/staff_overview.js" data-locale="' + lang + '" defer>' in html
+    assert not re.search(r"<script>|\sstyle=|\son[a-z]+=", html)  # nothing inline: the page's CSP allows none
+    for name, kind in (("staff_overview.js", "javascript"), ("staff_overview.css", "text/css")):
+        assert kind in (await client.get(f"/static/{name}")).headers["content-type"]
+
+
+def test_the_overview_script_hard_codes_no_ui_text_and_never_writes_html() -> None:
+    import re
+
+    from bot.web.main import STATIC_DIR
+
+    script = (STATIC_DIR / "staff_overview.js").read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.S)
+    assert not re.search(r"[\u4e00-\u9fff]", code)
+    assert "innerHTML" not in code and "insertAdjacentHTML" not in code and "localStorage" not in code
+    assert "sessionStorage" not in code  # the staff token is never stored
