@@ -99,6 +99,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
                background: Sequence[Background] = ()) -> FastAPI:
     """The ASGI app. ``store``: an open store the caller owns (else one is opened from ``settings``)."""
     settings = settings or Settings()
+    if settings.rules_dir is not None:
+        from rules.loader import use_rules_dir
+
+        use_rules_dir(settings.rules_dir)
     app = FastAPI(
         title="awardbot",
         summary="Which Chongqing software-industry awards can an enterprise claim: chat API, widget, FAQ",
