@@ -75,7 +75,7 @@ async def main(records: int, runs: int, distinct: bool) -> None:
             await store.record_summaries(since=period.start, limit=MAX_OVERVIEW_RECORDS + 1)
 
         async def compute() -> None:
-            compute_overview(summaries, period, "zh-CN", ruleset)
+            compute_overview(summaries, period, "zh-CN", ruleset, subscribers=0)
 
         async def whole() -> None:
             await store.list_records(since=period.start, limit=MAX_OVERVIEW_RECORDS + 1)

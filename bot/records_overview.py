@@ -118,6 +118,7 @@ class Overview(BaseModel):
     conversations: int
     total_max_award_cny: int | float
     total_max_award_text: str
+    subscribers: int = Field(description="chats subscribed to change notices now (not per period)")
     clauses: list[ClauseFigures]
     records_read: int
     record_limit: int
@@ -192,10 +193,11 @@ def _amount(value: float) -> int | float:
 
 
 def compute_overview(summaries: Iterable[RecordSummary], period: Period, locale: str, ruleset: Ruleset, *,
-                     record_limit: int = MAX_OVERVIEW_RECORDS, top: int = TOP_CLAUSES) -> Overview:
+                     subscribers: int, record_limit: int = MAX_OVERVIEW_RECORDS, top: int = TOP_CLAUSES) -> Overview:
     """The overview of ``summaries`` (any order) over ``period``; records outside it are ignored.
-    ``record_limit``: the most records read; the caller asks the store for one more, so that more
-    than ``record_limit`` read means the period holds records that were not read (``truncated``)."""
+    ``subscribers``: how many chats are subscribed now (shown as it is). ``record_limit``: the most
+    records read; the caller asks the store for one more, so that more than ``record_limit`` read
+    means the period holds records that were not read (``truncated``)."""
     index_of = {monday: i for i, monday in enumerate(period.week_starts)}
     counts = [0] * len(period.week_starts)
     week_latest: dict[tuple[int, str], _Latest] = {}
@@ -240,7 +242,7 @@ def compute_overview(summaries: Iterable[RecordSummary], period: Period, locale:
         locale=locale, timezone=str(OVERVIEW_TIMEZONE), period_start=period.start.date(),
         period_end=period.now.astimezone(OVERVIEW_TIMEZONE).date(), weeks=weeks,
         assessments=sum(counts), conversations=len(period_latest),
-        total_max_award_cny=_amount(total), total_max_award_text=format_cny(total, locale),
+        total_max_award_cny=_amount(total), total_max_award_text=format_cny(total, locale), subscribers=subscribers,
         clauses=_clause_figures((latest.summary for latest in period_latest.values()), ruleset, locale, top),
         records_read=read, record_limit=record_limit, truncated=truncated,
         complete_since=oldest if truncated else None, notes=notes)

@@ -39,7 +39,7 @@ def summaries(case: dict[str, Any]) -> list[RecordSummary]:
 def overview_of(case: dict[str, Any], locale: str = "en") -> Overview:
     since = dt.date.fromisoformat(case["since"]) if "since" in case else None
     period = overview_period(moment(case["now"]), weeks=case.get("weeks"), since=since)
-    return compute_overview(summaries(case), period, locale, default_ruleset(),
+    return compute_overview(summaries(case), period, locale, default_ruleset(), subscribers=case.get("subscribers", 0),
                             record_limit=case.get("record_limit", 1000))
 
 
@@ -87,7 +87,8 @@ def test_people_read_titles_amounts_and_weeks_in_their_language(locale: str, tit
                      ["CQ2025-7", "CQ2025-7#key-software", "possible"]]},
         {"conversation": "web:b", "at": "2026-11-30T02:00:00Z", "total": 50_000,
          "matches": [["CQ2099-1", "CQ2099-1", "eligible"]]}]}
-    overview = overview_of(case, locale)
+    overview = overview_of({**case, "subscribers": 3}, locale)
+    assert overview.subscribers == 3
     assert overview.clauses[0].title == title
     assert "CQ2099-1" in overview.clauses[1].title and overview.clauses[1].title != "CQ2099-1"  # not in the rules: said so
     assert overview.total_max_award_text == total

@@ -51,7 +51,7 @@ def _invalid(field: str, kind: str, value: object, **context: Any) -> RequestVal
 @router.get("/records/overview", response_model=Overview, summary="Overview of the stored assessments (staff)")
 async def records_overview(request: Request, response: Response, service: ServiceDep,
                            query: Annotated[OverviewQuery, Query()]) -> Overview:
-    """Assessments per week, enterprises, estimated awards, the clauses most matched. Needs
+    """Assessments per week, enterprises, estimated awards, the clauses most matched, subscribers now. Needs
     ``Authorization: Bearer <AWARDBOT_STAFF_TOKEN>``; ``notes`` say how each figure is counted."""
     now = utc_now()
     if query.since is not None:
@@ -64,6 +64,7 @@ async def records_overview(request: Request, response: Response, service: Servic
             raise _invalid("since", "too_many_weeks", query.since.isoformat(), limit=MAX_WEEKS)
     period = overview_period(now, weeks=query.weeks, since=query.since)
     summaries = await service.store.record_summaries(since=period.start, limit=MAX_OVERVIEW_RECORDS + 1)
+    subscribers = await service.store.count_subscriptions()
     response.headers["Cache-Control"] = "no-store"
     return compute_overview(summaries, period, query.locale or request_locale(request), default_ruleset(),
-                            record_limit=MAX_OVERVIEW_RECORDS)
+                            subscribers=subscribers, record_limit=MAX_OVERVIEW_RECORDS)

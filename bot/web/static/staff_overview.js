@@ -49,7 +49,7 @@
     var totals = document.getElementById("overview-totals");
     totals.textContent = "";
     [["assessments", count(data.assessments)], ["conversations", count(data.conversations)],
-     ["total_awards", data.total_max_award_text]].forEach(function (pair) {
+     ["total_awards", data.total_max_award_text], ["subscribers", count(data.subscribers)]].forEach(function (pair) {
       var item = el("div", "overview-total");
       item.appendChild(el("dt", null, s(pair[0])));
       item.appendChild(el("dd", null, pair[1]));

@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from bot.records_overview import MAX_WEEKS, OVERVIEW_TIMEZONE
+from bot.store import Store
+from bot.store.subscriptions import Subscription
 from locales import catalog
 from rules.loader import default_ruleset
 
@@ -32,7 +34,8 @@ async def test_the_overview_needs_the_staff_token(client: httpx.AsyncClient, hea
     assert response.headers["cache-control"] == "no-store"
 
 
-async def test_the_overview_agrees_with_the_stored_records(client: httpx.AsyncClient) -> None:
+async def test_the_overview_agrees_with_the_stored_records(client: httpx.AsyncClient, store: Store) -> None:
+    await store.save_subscription(Subscription(key="tg:42", chat_id=42, answered_on=dt.date(2026, 11, 2)))
     await finished_session(client)
     await finished_session(client, "en")
     records = (await client.get("/api/records", headers=AUTH)).json()["records"]
@@ -47,6 +50,7 @@ async def test_the_overview_agrees_with_the_stored_records(client: httpx.AsyncCl
     assert data["weeks"][-1]["week"] == f"{this_week.year}-W{this_week.week:02d}"
     assert [w["assessments"] for w in data["weeks"]] == [0] * 11 + [2]
     assert data["assessments"] == 2 and data["conversations"] == 2
+    assert data["subscribers"] == 1 == await store.count_subscriptions()
     total = sum(r["result"]["total_max_award_cny"] for r in records)
     assert data["total_max_award_cny"] == total == data["weeks"][-1]["total_max_award_cny"] > 0
     assert data["total_max_award_text"] == f"CNY {total:,}"

@@ -1,4 +1,4 @@
-"""The staff overview on /staff in Chromium: with the staff token, the totals, the SVG chart (a title
+"""The staff overview on /staff in Chromium: with the staff token, the totals (subscribers included), the SVG chart (a title
 and a description) and the same figures as tables, for records seeded into the store, in both
 languages; no Content Security Policy violation; no axe-core violation; a wrong token is said so."""
 
@@ -15,6 +15,7 @@ import pytest
 
 from bot.records_overview import OVERVIEW_TIMEZONE, monday_of
 from bot.store import AssessmentRecord, open_store
+from bot.store.subscriptions import Subscription
 from rules.profile import Profile
 from rules.report import assess_profile
 
@@ -58,6 +59,8 @@ async def seed(data_dir: Path) -> None:
     try:
         for record in seeded_records(dt.datetime.now(dt.UTC)):
             await store.add_record(record)
+        for chat in (7001, 7002):  # two chats subscribed to change notices
+            await store.save_subscription(Subscription(key=f"tg:{chat}", chat_id=chat, answered_on=dt.date(2026, 11, 2)))
     finally:
         await store.close()
 
@@ -83,7 +86,7 @@ async def test_the_overview_shows_the_seeded_records_as_a_chart_and_tables(
 
     expected = httpx.get(f"{staff_server.base_url}/api/records/overview", params={"weeks": 12, "locale": lang},
                          headers={"Authorization": f"Bearer {TOKEN}"}).json()
-    assert expected["assessments"] == 4 and expected["conversations"] == 3
+    assert expected["assessments"] == 4 and expected["conversations"] == 3 and expected["subscribers"] == 2
     assert [w["assessments"] for w in expected["weeks"][-4:]] == [1, 0, 1, 2]
     strings = {key.removeprefix("web.overview."): text for key, text in _catalog(lang).items()
                if key.startswith("web.overview.")}
@@ -99,7 +102,8 @@ async def test_the_overview_shows_the_seeded_records_as_a_chart_and_tables(
         strings["loaded"].format(start=expected["period_start"], end=expected["period_end"]))
 
     totals = page.locator("#overview-totals")
-    await expect(totals.locator("dd")).to_have_text(["4", "3", expected["total_max_award_text"]])
+    await expect(totals.locator("dd")).to_have_text(["4", "3", expected["total_max_award_text"], "2"])
+    await expect(totals.locator("dt").last).to_have_text(strings["subscribers"])
     assert ("万元" in expected["total_max_award_text"]) is (lang == "zh-CN")
 
     chart = page.get_by_role("img", name=strings["chart_title"])
