@@ -35,12 +35,12 @@ async def notify(settings: Settings, *, as_of: dt.date, dry_run: bool, locale: s
     """One run on ``settings``' store and rules; ``request`` replaces PTB's HTTP client (tests)."""
     from bot.notify_run import NotifyRun
     from bot.store import open_store
-    from rules.loader import default_ruleset, use_rules_dir
+    from rules.loader import default_ruleset, load_ruleset
 
-    use_rules_dir(settings.rules_dir)
+    ruleset = load_ruleset(settings.rules_dir) if settings.rules_dir else default_ruleset()
     store = open_store(settings.store_url, idle_ttl_seconds=settings.idle_ttl_seconds)
     try:
-        run = NotifyRun(store, default_ruleset(), as_of, refresh_after=settings.refresh_after,
+        run = NotifyRun(store, ruleset, as_of, refresh_after=settings.refresh_after,
                         claim_lease_seconds=settings.notify_claim_lease_seconds, locale=locale, out=_print)
         if dry_run:
             report = await run.dry_run()

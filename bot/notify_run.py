@@ -115,7 +115,7 @@ def notices_for(subscription: Subscription, ruleset: Ruleset, as_of: dt.date, re
     profile = Profile.model_validate(subscription.answers)
     fresh = digest_of_assessment(ruleset, assess(ruleset, profile.facts(), as_of, near_misses=False))
     notices = []
-    old = ResultDigest.model_validate(subscription.last_sent)
+    old = ResultDigest.stored(subscription.last_sent)
     changes = notice_changes(old, fresh)
     if changes:
         locale = subscription.locale
