@@ -15,7 +15,9 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -81,48 +83,50 @@ async def notices_received(users: list[EmulatorUser]) -> list[int]:
     return [sum("Amount changed" in m.plain_text for m in await user.bot_messages_history()) for user in users]
 
 
-async def test_sigkill_mid_run_then_rerun_sends_each_notice_once(
-        store_url: str, telegram_emulator: TelegramEmulator, emulator_bot_token: str,
-        tmp_path: Path) -> None:
-    url = store_url
+@dataclass
+class Owners:
+    """Subscribed emulator users on the test's store, and the environment of a child ``notify`` run."""
+
+    store: Store
+    users: list[EmulatorUser]
+    env: Callable[[float], dict[str, str]]  # claim lease (seconds) -> the child's environment
+
+
+@pytest.fixture
+async def owners(store_url: str, telegram_emulator: TelegramEmulator, emulator_bot_token: str,
+                 tmp_path: Path) -> AsyncIterator[Owners]:
     rules = changed_ruleset(tmp_path)
     async with AsyncExitStack() as stack:
-        store = open_store(url)
+        store = open_store(store_url)
         stack.push_async_callback(store.close)
         users = await subscribed_owners(stack, telegram_emulator, emulator_bot_token, store)
-
-        killed = run_child(child_env(url, telegram_emulator, emulator_bot_token, rules, 900), kill_after=3)
-        code, out = await finished(killed)
-        assert code == -signal.SIGKILL, out
-        assert await notices_received(users) == [1, 1, 1, 0, 0]
-        states = sorted(n.state for n in await store.list_notices())
-        assert states == ["claimed", "sent", "sent"]  # the third: accepted by Telegram, never marked
-
-        rerun = run_child(child_env(url, telegram_emulator, emulator_bot_token, rules, 0.001), kill_after=0)
-        code, out = await finished(rerun)
-        assert code == 3, out  # some notices are unconfirmed
-        assert "Unconfirmed: notice" in out and "2 sent" in out and "1 unconfirmed" in out
-        await asyncio.sleep(0.3)
-        assert await notices_received(users) == [1] * OWNERS  # each notice once: none lost, none twice
-        assert sorted(n.state for n in await store.list_notices()) == ["sent"] * 4 + ["unconfirmed"]
-
-        last = run_child(child_env(url, telegram_emulator, emulator_bot_token, rules, 0.001), kill_after=0)
-        code, out = await finished(last)
-        assert code == 0 and "0 with changes" in out, out
-        assert await notices_received(users) == [1] * OWNERS
+        yield Owners(store, users, lambda lease: child_env(store_url, telegram_emulator, emulator_bot_token,
+                                                           rules, lease))
 
 
-async def test_two_runs_at_once_send_nothing_twice(
-        store_url: str, telegram_emulator: TelegramEmulator, emulator_bot_token: str,
-        tmp_path: Path) -> None:
-    url = store_url
-    rules = changed_ruleset(tmp_path)
-    async with AsyncExitStack() as stack:
-        store = open_store(url)
-        stack.push_async_callback(store.close)
-        users = await subscribed_owners(stack, telegram_emulator, emulator_bot_token, store)
-        env = child_env(url, telegram_emulator, emulator_bot_token, rules, 900)
-        results = await asyncio.gather(finished(run_child(env, 0)), finished(run_child(env, 0)))
-        assert [code for code, _ in results] == [0, 0], results
-        await asyncio.sleep(0.3)
-        assert await notices_received(users) == [1] * OWNERS
+async def test_sigkill_mid_run_then_rerun_sends_each_notice_once(owners: Owners) -> None:
+    store, users = owners.store, owners.users
+    code, out = await finished(run_child(owners.env(900), kill_after=3))
+    assert code == -signal.SIGKILL, out
+    assert await notices_received(users) == [1, 1, 1, 0, 0]
+    states = sorted(n.state for n in await store.list_notices())
+    assert states == ["claimed", "sent", "sent"]  # the third: accepted by Telegram, never marked
+
+    code, out = await finished(run_child(owners.env(0.001), kill_after=0))
+    assert code == 3, out  # some notices are unconfirmed
+    assert "Unconfirmed: notice" in out and "2 sent" in out and "1 unconfirmed" in out
+    await asyncio.sleep(0.3)
+    assert await notices_received(users) == [1] * OWNERS  # each notice once: none lost, none twice
+    assert sorted(n.state for n in await store.list_notices()) == ["sent"] * 4 + ["unconfirmed"]
+
+    code, out = await finished(run_child(owners.env(0.001), kill_after=0))
+    assert code == 0 and "0 with changes" in out, out
+    assert await notices_received(users) == [1] * OWNERS
+
+
+async def test_two_runs_at_once_send_nothing_twice(owners: Owners) -> None:
+    env = owners.env(900)
+    results = await asyncio.gather(finished(run_child(env, 0)), finished(run_child(env, 0)))
+    assert [code for code, _ in results] == [0, 0], results
+    await asyncio.sleep(0.3)
+    assert await notices_received(owners.users) == [1] * OWNERS
