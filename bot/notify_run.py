@@ -123,7 +123,7 @@ def notices_for(subscription: Subscription, ruleset: Ruleset, as_of: dt.date, re
             "locale": locale,
             "messages": [notice_text(ruleset, old, fresh, changes, locale)],
             "details": notice_details(ruleset, changes, locale),
-            "last_sent": digest_after_notice(old, fresh, changes).model_dump(mode="json"),
+            "last_sent": digest_after_notice(old, fresh, changes).to_stored(),
             "changes": [f"{change.kind} {change.key}" for change in changes],
         }
         notices.append(OutboxNotice(id=notice_id(subscription.key, old, changes), subscription_key=subscription.key,

@@ -145,3 +145,12 @@ def test_after_a_notice_the_same_result_says_nothing_more(profile: Profile, firs
     assert notice_changes(kept, new) == []
     if changes:
         assert notice_text(default_ruleset(), old, new, changes, "zh-CN")
+
+
+@settings(max_examples=30, deadline=None)
+@given(profile=profiles, day=st.dates(dt.date(2025, 1, 1), dt.date(2028, 12, 31)))
+def test_a_digest_round_trips_through_its_stored_form(profile: Profile, day: dt.date) -> None:
+    digest = _real_digest(profile, day).model_copy(update={"warned_closing": ["X@2027-12-31"]})
+    stored = digest.to_stored()
+    assert stored == digest.model_dump(mode="json")
+    assert ResultDigest.stored(stored) == digest == ResultDigest.model_validate(stored)
