@@ -182,3 +182,17 @@ def test_the_cli_dry_run_and_a_missing_token(tmp_path: Path, monkeypatch: pytest
     assert main(["notify", "--as-of", "2026-01-05", "--locale", "en"]) == 2
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
     assert main(["notify", "--dry-run", "--as-of", "2026-13-01"]) == 2
+
+
+def test_the_cli_refuses_an_unreadable_rules_directory_and_an_unreachable_telegram(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("AWARDBOT_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AWARDBOT_RULES_DIR", str(tmp_path / "no-such-rules"))
+    assert main(["notify", "--dry-run", "--locale", "en"]) == 2
+    assert "rules directory cannot be read" in capsys.readouterr().err
+    monkeypatch.delenv("AWARDBOT_RULES_DIR")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("AWARDBOT_TELEGRAM_BASE_URL", "http://127.0.0.1:9/bot")  # nothing listens on port 9
+    assert main(["notify", "--locale", "en"]) == 1
+    assert "Telegram cannot be reached" in capsys.readouterr().out
