@@ -232,3 +232,18 @@ async def test_the_deep_link_binds_a_web_session_to_the_chat_once(
         assert (await http.delete(f"/api/sessions/{session_id}")).status_code == 204
         await chinese_user.send_command(f"/start {another['url'].split('start=', 1)[1]}")
         assert (await chinese_user.wait_for_bot_message()).plain_text == t(ZH, "subscription.link.unknown")
+
+
+async def test_a_dry_run_prints_the_notice_and_sends_nothing(
+        run_bot: RunBot, service: ConversationService, store: Store, chinese_user: EmulatorUser,
+        notify_settings: Settings, tmp_path: Path, capsys) -> None:
+    async with run_bot(service):
+        await reach_result_and_subscribe(chinese_user, service)
+        capsys.readouterr()
+        report = await notify(notify_settings.model_copy(update={"rules_dir": changed_ruleset(tmp_path)}),
+                              as_of=AS_OF, dry_run=True, locale="zh-CN")
+        assert (report.changed, report.sent) == (1, 0)
+        out = capsys.readouterr().out
+        assert f"将发送给 chat {chinese_user.user_id}" in out and "金额变化" in out and "YZ2025-2.1" in out
+        await chinese_user.expect_no_bot_message(within=0.8)
+    assert await store.list_notices() == []
