@@ -76,7 +76,7 @@ async def test_a_run_sends_exactly_the_difference_once(any_store: Store) -> None
     [notice] = sender.sent
     assert notice.chat_id == 1 and notice.kind == "changes"
     assert all(change.startswith("expired CQ2022-") for change in notice.body["changes"])
-    assert "CQ2022-3.2.2" in notice.body["messages"][0] and "2025-12-31" in notice.body["messages"][0]
+    assert "渝府办〔2022〕21号" in notice.body["messages"][0] and "2025-12-31" in notice.body["messages"][0]
     stored = await any_store.get_notice(notice.id)
     assert stored is not None and stored.state == "sent" and stored.message_id == 1001
     subscription = await any_store.get_subscription("tg:1")
@@ -93,7 +93,7 @@ async def test_a_dry_run_prints_the_notices_and_writes_nothing(any_store: Store)
     report = await new_run(any_store, AFTER, lines).dry_run()
     assert report.changed == 1 and report.sent == 0
     text = "\n".join(lines)
-    assert "Would send to chat 1" in text and "已过期" in text and "CQ2022-3.2.2" in text
+    assert "Would send to chat 1" in text and "已过期" in text and "渝府办〔2022〕21号" in text
     assert await any_store.list_notices() == []
     assert await any_store.get_subscription("tg:1") == before
 

@@ -91,7 +91,7 @@ async def test_notify_sends_exactly_the_difference_of_a_rule_change_once(
         notice = await emulator_user.wait_for_bot_message()
         assert_valid_telegram_html(notice)
         text = notice.plain_text
-        assert "Amount changed" in text and "YZ2025-2.1" in text and "渝中府办〔2025〕44号" in text
+        assert "Amount changed" in text and "渝中府办〔2025〕44号第二条（一）" in text and "YZ2025-" not in text
         assert "CNY 500,000 → CNY 800,000" in text and "policy data was updated" in text
         assert text.count("•") == 1  # exactly the difference
         [stored] = await store.list_notices(f"tg:{emulator_user.user_id}")
@@ -244,6 +244,6 @@ async def test_a_dry_run_prints_the_notice_and_sends_nothing(
                               as_of=AS_OF, dry_run=True, locale="zh-CN")
         assert (report.changed, report.sent) == (1, 0)
         out = capsys.readouterr().out
-        assert f"将发送给 chat {chinese_user.user_id}" in out and "金额变化" in out and "YZ2025-2.1" in out
+        assert f"将发送给 chat {chinese_user.user_id}" in out and "金额变化" in out and "渝中府办〔2025〕44号" in out
         await chinese_user.expect_no_bot_message(within=0.8)
     assert await store.list_notices() == []
