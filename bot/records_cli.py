@@ -20,6 +20,7 @@ from bot.records_export import parse_since, records_csv, records_json_data
 from locales import normalize_locale, t, tn
 
 if TYPE_CHECKING:
+    from bot.questions.models import OwnerQuestion
     from bot.settings import Settings
     from bot.store import AssessmentRecord
 
@@ -119,6 +120,16 @@ async def _load(settings: Settings, since: dt.datetime | None, limit: int) -> li
         await store.close()
 
 
+async def _load_questions(settings: Settings, since: dt.datetime | None, limit: int) -> list[OwnerQuestion]:
+    from bot.store import open_store
+
+    store = open_store(settings.store_url, idle_ttl_seconds=settings.idle_ttl_seconds)
+    try:
+        return await store.list_questions(since=since, limit=limit)  # type: ignore[attr-defined]
+    finally:
+        await store.close()
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from bot.cli import InputError
 
@@ -129,9 +140,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         since = parse_since(args.since)
         if since is None:
             raise InputError(t(locale, "web.records.bad_since", value=args.since))
-    records = asyncio.run(_load(settings, since, args.limit))
+    from bot.questions.export import questions_csv, with_questions
+
+    json_out = args.format == "json"
+    records = asyncio.run(_load(settings, since, args.limit)) if json_out or args.kind == "assessments" else []
+    questions = asyncio.run(_load_questions(settings, since, args.limit)) if json_out or args.kind == "questions" \
+        else []
     if args.format == "json":
-        sys.stdout.write(json.dumps(records_json_data(records), ensure_ascii=False, indent=2) + "\n")
+        data = with_questions(records_json_data(records), questions)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif args.kind == "questions":
+        sys.stdout.write(questions_csv(questions))
     else:
         sys.stdout.write(records_csv(records))
     return 0
@@ -162,6 +181,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=("csv", "json"), default="csv", help=t(locale, "web.records.format_help"))
     export.add_argument("--since", default=None, metavar="DATE", help=t(locale, "web.records.since_help"))
     export.add_argument("--limit", type=_positive, default=100_000, help=t(locale, "web.records.limit_help"))
+    export.add_argument("--kind", choices=("assessments", "questions"), default="assessments",
+                        help=t(locale, "web.records.kind_help"))
     export.set_defaults(handler=cmd_export)
 
     diff = actions.add_parser("diff", help=t(locale, "web.records.diff_help"))

@@ -30,6 +30,7 @@ from bot.store.base import (
     key_for_log,
 )
 from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, as_utc
+from bot.store.questions_redis import RedisQuestions
 from bot.store.redis_subscriptions import RedisSubscriptions
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ SUMMARY_FIELD = "counted"
 SUMMARY_BATCH = 500
 
 
-class RedisStore(RedisSubscriptions, Store):
+class RedisStore(RedisQuestions, RedisSubscriptions, Store):
     """Conversation and record store on a Redis server."""
 
     def __init__(

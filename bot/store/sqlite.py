@@ -31,6 +31,7 @@ from bot.store.base import (
     key_for_log,
 )
 from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, as_utc
+from bot.store.questions_sqlite import SqliteQuestions
 from bot.store.sqlite_subscriptions import (
     SqliteSubscriptions,
     create_subscription_tables,
@@ -135,7 +136,7 @@ def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     return db
 
 
-class SqliteStore(SqliteSubscriptions, Store):
+class SqliteStore(SqliteQuestions, SqliteSubscriptions, Store):
     """Conversation and record store in one SQLite file (created with its directory if missing)."""
 
     def __init__(

@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.conversation_service import ConversationService
+from bot.telegram.ask import register_ask_handlers
 from bot.telegram.callbacks import CallbackHandlers
 from bot.telegram.errors import on_error
 from bot.telegram.faq_reply import faq_messages, search_faq
@@ -184,6 +185,7 @@ def register_handlers(application: Application, service: ConversationService,
     buttons = CallbackHandlers(service, public_base_url)
     subscriptions = SubscriptionHandlers(service, buttons)
     chat = ChatHandlers(service, buttons, subscriptions)
+    register_ask_handlers(application, service, buttons)  # /ask and "转人工": a group before these
     for name in ("start", "restart", "back", "summary", "lang", "faq", "forget", "help"):
         application.add_handler(CommandHandler(name, getattr(chat, name)))
     application.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
