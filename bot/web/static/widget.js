@@ -275,6 +275,7 @@
     if (result.status === 404) { forgetSession(); await startSession(s("session_gone")); return; }
     if (!result.ok) { failed(result); return; }
     appendMessage("user", shown || text, shownLang || state.locale);
+    if (result.data.ask_person) { openAsk(result.data.ask_person.text); return; }  // "转人工" typed: nothing applied
     await showTurn(result.data);
   }
 
@@ -529,7 +530,8 @@
 
   /* The form replaces the answer controls while it is open; the question on screen stays as it is. */
   function buildAsk() {
-    ui.askOpen = el("button", { type: "button", className: "ab-option ab-secondary ab-ask-open", onclick: openAsk });
+    ui.askOpen = el("button", { type: "button", className: "ab-option ab-secondary ab-ask-open",
+                                onclick: function () { openAsk(""); } });
     ui.answerArea.appendChild(el("div", { className: "ab-row ab-ask-row" }, [ui.askOpen]));
     ui.askTitle = el("h3", { id: "ab-ask-title", className: "ab-ask-title" });
     ui.askLead = el("p", { className: "ab-hint" });
@@ -569,10 +571,10 @@
     ui.askCancel.textContent = s("ask_cancel");
   }
 
-  function openAsk() {
+  function openAsk(text) {
     if (state.busy || !state.sessionId) return;
     state.askRequestId = null;  // a new question: a new request id when it is sent
-    ui.askText.value = "";
+    ui.askText.value = typeof text === "string" ? text : "";
     ui.askYes.checked = ui.askNo.checked = false;
     ui.askStatus.textContent = "";
     ui.answerArea.hidden = true;

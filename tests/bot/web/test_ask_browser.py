@@ -43,8 +43,16 @@ async def test_a_widget_question_is_answered_on_the_staff_page_and_shown_once(
     turn = await driver.answer(await driver.open())  # the district answered: the second question on screen
     question_on_screen = turn["messages"][-1]
 
-    await driver.button(s["ask_open"]).click()
     form = driver.panel.locator("form.ab-ask")
+    box = driver.panel.get_by_role("textbox", name=s["input_label"])
+    await box.fill({"zh-CN": "人工客服", "en": "talk to a person"}[locale])  # typed: the form opens, nothing applied
+    await box.press("Enter")
+    await expect(form.get_by_role("textbox", name=s["ask_label"])).to_be_focused()
+    await form.get_by_role("button", name=s["ask_cancel"]).click()
+    await expect(form).to_be_hidden()
+    assert await driver.rendered() == 2  # no turn was applied or shown again
+
+    await driver.button(s["ask_open"]).click()
     await expect(form.get_by_role("textbox", name=s["ask_label"])).to_be_focused()
     await form.get_by_role("button", name=s["ask_send"]).click()
     await expect(form.get_by_role("alert")).to_have_text(s["ask_empty"])
