@@ -76,6 +76,7 @@ class OwnerQuestion(BaseModel):
     answer: StaffAnswer | None = None
     delivered_at: UtcMoment | None = None
     delivery_claimed_at: UtcMoment | None = None
+    delivery_refused_at: UtcMoment | None = None  # Telegram refused the chat for good (the owner blocked the bot)
 
 
 def question_id(conversation_key: str, request_id: str) -> str:
@@ -102,8 +103,8 @@ def answered(question: OwnerQuestion, answer: StaffAnswer) -> OwnerQuestion:
 
 def claimed_for_delivery(question: OwnerQuestion, now: datetime) -> OwnerQuestion | None:
     """The question claimed for sending its answer now; ``None`` when there is nothing to send, it
-    was sent, or another sender holds a live claim."""
-    if question.answer is None or question.delivered_at is not None:
+    was sent or refused for good, or another sender holds a live claim."""
+    if question.answer is None or question.delivered_at is not None or question.delivery_refused_at is not None:
         return None
     claim = question.delivery_claimed_at
     if claim is not None and now - claim < DELIVERY_LEASE:
@@ -113,6 +114,11 @@ def claimed_for_delivery(question: OwnerQuestion, now: datetime) -> OwnerQuestio
 
 def delivered(question: OwnerQuestion, now: datetime) -> OwnerQuestion:
     return question.model_copy(update={"delivered_at": question.delivered_at or now, "delivery_claimed_at": None})
+
+
+def refused(question: OwnerQuestion, now: datetime) -> OwnerQuestion:
+    """Telegram will never take this chat's messages (blocked, deleted): not tried again."""
+    return question.model_copy(update={"delivery_refused_at": now, "delivery_claimed_at": None})
 
 
 def released(question: OwnerQuestion) -> OwnerQuestion:

@@ -105,12 +105,14 @@ class StaffQuestionOut(BaseModel):
     status: Literal["open", "answered"]
     answer: AnswerOut | None
     delivered_at: datetime | None
+    delivery_refused_at: datetime | None = Field(None, description="Telegram refused the chat (the owner blocked "
+                                                                   "the bot): the answer was not delivered")
 
     @classmethod
     def of(cls, question: OwnerQuestion) -> StaffQuestionOut:
         return cls(**question.model_dump(include={"id", "created_at", "channel", "locale", "text", "consent",
                                                   "answers", "result", "answers_shown", "result_shown", "finished",
-                                                  "status", "delivered_at"}),
+                                                  "status", "delivered_at", "delivery_refused_at"}),
                    answer=AnswerOut.of(question.answer))
 
 
@@ -121,8 +123,8 @@ class StaffQuestions(BaseModel):
 
 class Answered(BaseModel):
     """The answered question; ``delivery``: ``sent`` (Telegram accepted it), ``sending`` (another
-    request is sending it), ``pending`` (Telegram will be tried again), ``widget`` (shown when the
-    owner next opens the widget)."""
+    request is sending it), ``refused`` (the owner blocked the bot), ``pending`` (Telegram will be
+    tried again), ``widget`` (shown when the owner next opens the widget)."""
 
     question: StaffQuestionOut
-    delivery: Literal["sent", "sending", "pending", "widget"]
+    delivery: Literal["sent", "refused", "sending", "pending", "widget"]

@@ -629,7 +629,13 @@
     catch (e) { return; }
     if (!result.ok) return;
     (result.data.questions || []).forEach(function (question) {
-      if (!question.answer || state.shownAnswers[question.id]) return;
+      if (state.shownAnswers[question.id]) return;
+      if (!question.answer) {  // still open: said once, so the owner knows it was not lost
+        state.shownAnswers[question.id] = "waiting";
+        ui.log.appendChild(el("div", { className: "ab-note ab-ask-waiting",
+                                       text: s("answer_waiting", { text: question.text }) }));
+        return;
+      }
       state.shownAnswers[question.id] = true;
       var heading = el("h3", { className: "ab-staff-title", text: s("answer_title") }, question.new ? [
         el("span", { className: "ab-badge ab-new", text: s("answer_new") })

@@ -65,6 +65,8 @@ async def test_a_widget_question_is_answered_on_the_staff_page_and_shown_once(
     await form.get_by_role("button", name=s["ask_send"]).click()
     await expect(driver.panel.locator(".ab-ask-sent")).to_contain_text(question_text)
     await expect(form).to_be_hidden()
+    await owner.reload()  # open, not answered yet: said to be waiting, not lost
+    await expect(driver.panel.locator(".ab-ask-waiting")).to_contain_text(question_text)
     await expect(driver.panel.locator(".ab-msg-bot").last).to_contain_text(question_on_screen.splitlines()[-1])
     assert (await driver.focused()).startswith(("INPUT", "BUTTON"))  # back at the question, focus in its controls
 
