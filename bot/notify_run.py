@@ -43,7 +43,7 @@ from pydantic import ValidationError
 
 from bot.store import OutboxNotice, Store, Subscription
 from bot.store.base import key_for_log
-from dialogs.notice_text import notice_details, notice_text, refresh_text
+from dialogs.notice_text import change_line, notice_details, notice_text, refresh_text
 from dialogs.notices import (
     ResultDigest,
     digest_after_notice,
@@ -119,10 +119,11 @@ def notices_for(subscription: Subscription, ruleset: Ruleset, as_of: dt.date, re
     changes = notice_changes(old, fresh)
     if changes:
         locale = subscription.locale
+        lines = [change_line(ruleset, change, locale) for change in changes]
         body: dict[str, Any] = {
             "locale": locale,
-            "messages": [notice_text(ruleset, old, fresh, changes, locale)],
-            "details": notice_details(ruleset, changes, locale),
+            "messages": [notice_text(ruleset, old, fresh, changes, locale, lines=lines)],
+            "details": notice_details(ruleset, changes, locale, lines=lines),
             "last_sent": digest_after_notice(old, fresh, changes).to_stored(),
             "changes": [f"{change.kind} {change.key}" for change in changes],
         }
