@@ -144,7 +144,7 @@ class NotifyRun:
 
     def __init__(self, store: Store, ruleset: Ruleset, as_of: dt.date, *, refresh_after: tuple[int, int],
                  claim_lease_seconds: float, locale: str, out: Callable[[str], None],
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, keep_seconds: float = 180 * 24 * 3600) -> None:
         self.store = store
         self.ruleset = ruleset
         self.as_of = as_of
@@ -153,6 +153,7 @@ class NotifyRun:
         self.locale = locale
         self.out = out
         self.clock = clock
+        self.keep_seconds = keep_seconds
         self.claimer = f"run-{uuid.uuid4().hex[:12]}"
         self.report = RunReport()
 
@@ -173,7 +174,9 @@ class NotifyRun:
         return self.report
 
     async def run(self, send: NoticeSender) -> RunReport:
-        """Settle claims left by dead runs, then record, claim, send and mark each notice due."""
+        """Settle claims left by dead runs, then record, claim, send and mark each notice due. Notices sent
+        more than ``keep_seconds`` ago are deleted first (the outbox stays small)."""
+        await self.store.purge_finished_notices(self.clock() - self.keep_seconds)
         await self._settle_dead_claims()
         async for subscription in self.store.iter_subscriptions():
             for notice in self._notices(subscription):
