@@ -272,25 +272,73 @@ def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> A
     """A closure equivalent to :func:`evaluate_formula` for one formula, for the engine's hot path.
 
     A fixed, capped or unspecified formula yields the same :class:`Amount` every time: one shared
-    instance (amounts are never changed once made). A percentage of one figure known exactly is
-    computed inline; anything else (an unknown or ranged input, sums, tiers) takes the general path.
+    instance (amounts are never changed once made). A percentage, per-unit or sum formula whose inputs
+    are all known exactly is computed by closures made once; an unknown or ranged input, and tiers,
+    take the general path (upper bounds, ranges).
     """
     if isinstance(formula, Fixed | Capped | Unspecified):
         constant = evaluate_formula(formula, {})
         return lambda facts, event, event_index: constant
-    if isinstance(formula, Percentage) and isinstance(formula.base, str):
-        name, rate, cap = formula.base, formula.rate, formula.cap
-        in_event = name.startswith(EVENT_PREFIX)
-        key = name.removeprefix(EVENT_PREFIX)
+    general = lambda facts, event, event_index: evaluate_formula(formula, facts, event, event_index, bounds)  # noqa: E731
+    if isinstance(formula, Tiers):
+        return general
+    inputs = tuple((name.startswith(EVENT_PREFIX), name.removeprefix(EVENT_PREFIX)) for name in _read_by(formula)[1])
+    computed = _compile_computed(formula)  # type: ignore[arg-type]
 
-        def percentage(facts: Facts, event: Facts | None, event_index: int | None) -> Amount:
+    def exact(facts: Facts, event: Facts | None, event_index: int | None) -> Amount:
+        for in_event, key in inputs:
             value = (None if event is None else event.get(key)) if in_event else facts.get(key)
             if value is None or value.__class__ is FigureRange:
-                return evaluate_formula(formula, facts, event, event_index, bounds)
-            result = max(float(value), 0.0) * rate  # type: ignore[arg-type]
-            if cap is not None:
-                result = min(result, cap)
-            return Amount(round(result, 2), applies=result > 0)
+                return general(facts, event, event_index)
+        value = computed(facts, event)
+        return Amount(round(value, 2), applies=value > 0)
 
-        return percentage
-    return lambda facts, event, event_index: evaluate_formula(formula, facts, event, event_index, bounds)
+    return exact
+
+
+Exact = Callable[[Facts, "Facts | None"], float]
+
+
+def _compile_expr(expr: Expr) -> Exact:
+    """:func:`eval_expr` for inputs known to be exact figures."""
+    if isinstance(expr, int | float):
+        number = float(expr)
+        return lambda facts, event: number
+    if isinstance(expr, str):
+        key = expr.removeprefix(EVENT_PREFIX)
+        if expr.startswith(EVENT_PREFIX):
+            return lambda facts, event: float(event[key])  # type: ignore[index, arg-type]
+        return lambda facts, event: float(facts[key])  # type: ignore[arg-type]
+    (op, args), = expr.items()
+    parts = [_compile_expr(arg) for arg in args]
+    if op == "sub":
+        first, second = parts
+        return lambda facts, event: first(facts, event) - second(facts, event)
+    pick = {"min": min, "max": max}[op]
+    return lambda facts, event: pick([part(facts, event) for part in parts])
+
+
+def _compile_part(part: Percentage | PerUnit | Fixed) -> Exact:
+    """:func:`_part_value` for inputs known to be exact figures."""
+    if isinstance(part, Fixed):
+        amount = part.amount
+        return lambda facts, event: amount
+    base = _compile_expr(part.base if isinstance(part, Percentage) else part.count)
+    factor = part.rate if isinstance(part, Percentage) else part.amount_per_unit
+    cap = part.cap
+    if cap is None:
+        return lambda facts, event: max(base(facts, event), 0.0) * factor
+    return lambda facts, event: min(max(base(facts, event), 0.0) * factor, cap)
+
+
+def _compile_computed(formula: Percentage | PerUnit | Sum) -> Exact:
+    """:func:`_computed` for inputs known to be exact figures."""
+    cap = formula.cap
+    if isinstance(formula, Sum):
+        parts = [_compile_part(part) for part in formula.parts]
+        whole = lambda facts, event: sum([part(facts, event) for part in parts])  # noqa: E731
+    else:
+        whole = _compile_part(formula)
+    if cap is None:
+        return whole
+    return lambda facts, event: min(whole(facts, event), cap)
