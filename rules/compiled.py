@@ -29,7 +29,7 @@ from rules.conditions import (
 )
 from rules.formulas import AmountOf, compile_formula
 from rules.loader import Ruleset
-from rules.schema import AllOf, Leaf, Rule, Tiers, Window
+from rules.schema import AllOf, Capped, Fixed, Leaf, Rule, Tiers, Unspecified, Window
 
 LeafTest = Callable[[Facts, Facts | None], bool | None]
 
@@ -47,6 +47,7 @@ class CompiledRule:
     district_leaf: Leaf | None  # a top-level [district, eq|ne, …] leaf, judged once per profile
     amount: AmountOf  # the formula as a closure
     tiered: bool  # its formula is tiers (the next tier up can be a near miss)
+    constant: bool  # its formula reads no fact (fixed, capped, unspecified)
     stacking: tuple[str, str]  # level and what it rewards: within a level, one award per subject
 
 
@@ -155,7 +156,8 @@ def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> Compil
         windows.append(window)
     return CompiledRule(rule, ruleset.level_of(rule), windows.index(window), rule.for_each is not None,
                         flat, nested, district_leaf, compile_formula(rule.formula, ruleset.fact_bounds),
-                        isinstance(rule.formula, Tiers), stacking_subject(ruleset, rule))
+                        isinstance(rule.formula, Tiers), isinstance(rule.formula, Fixed | Capped | Unspecified),
+                        stacking_subject(ruleset, rule))
 
 
 @dataclass(frozen=True, slots=True)

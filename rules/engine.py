@@ -206,7 +206,9 @@ def _near_misses_of_failed(ruleset: Ruleset, compiled: CompiledRule, leaf: Leaf,
         if gap is None:
             return []
         bumped = near_point(current) + gap
-        if leaf.fact.startswith("event."):  # then event holds the current value
+        if compiled.constant:  # the amount reads no figure
+            amount = compiled.amount(facts, event, event_index)
+        elif leaf.fact.startswith("event."):  # then event holds the current value
             amount = compiled.amount(facts, {**event, fact: bumped}, event_index)  # type: ignore[dict-item]
         else:
             amount = compiled.amount({**facts, leaf.fact: bumped}, event, event_index)
