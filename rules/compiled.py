@@ -15,6 +15,8 @@ Still generic: compiling knows condition operators and formula kinds, never a cl
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,6 +45,7 @@ class CompiledRule:
     window: int  # index into CompiledRuleset.windows
     per_event: bool
     flat: tuple[tuple[LeafTest, bool, Leaf], ...] | None  # (test, near_missable, leaf) of a plain ``all``
+    ungated: tuple[tuple[LeafTest, bool, Leaf], ...] | None  # ``flat`` less its gates, once they all hold
     nested: CompiledCondition | None  # the other conditions, as a closure tree
     district_leaf: Leaf | None  # a top-level [district, eq|ne, …] leaf, judged once per profile
     amount: AmountOf  # the formula as a closure
@@ -76,15 +79,18 @@ class CompiledRuleset:
             self._masks[district] = found
         return found
 
-    def screen(self, facts: Facts) -> int:
-        """The rules still open for ``facts``: candidates for its district, less those a gate shuts."""
+    def screen(self, facts: Facts) -> tuple[int, int]:
+        """The rules still open for ``facts`` (candidates for its district, less those a gate shuts),
+        and those of them with a gate left unsettled (the others' gates all hold)."""
         alive = self.candidates(facts.get("district"))
+        unsettled = 0
         if facts.get("events") == []:
             alive &= ~self.per_event
         for gates in self.gates:
             known = facts.get(gates.fact)
             if known is None:
                 if not gates.judged_when_unknown:
+                    unsettled |= gates.gated
                     continue  # an unknown fact settles no gate on it
                 tests = gates.all_tests
             else:
@@ -95,9 +101,13 @@ class CompiledRuleset:
                         opened |= gates.by_item.get(item, 0)
                     alive &= ~(gates.listed & ~opened)
             for test, kills in tests:
-                if kills & alive and test(facts, None) is False:
-                    alive &= ~kills
-        return alive
+                if kills & alive:
+                    value = test(facts, None)
+                    if value is False:
+                        alive &= ~kills
+                    elif value is None:
+                        unsettled |= kills
+        return alive, unsettled
 
     def window_status(self, as_of: dt.date) -> tuple[str, ...]:
         """Each distinct window's status on ``as_of`` (in force, expired, not yet in force)."""
@@ -133,6 +143,11 @@ def _leaf_order(entry: tuple[LeafTest, bool, Leaf]) -> tuple[bool, bool]:
     return near, leaf.op not in ("has", "has_any")
 
 
+def _is_gate(ruleset: Ruleset, leaf: Leaf, district_leaf: Leaf | None) -> bool:
+    """A top-level leaf that, false, rules its rule out (screened once per profile)."""
+    return leaf is not district_leaf and not leaf.fact.startswith(EVENT_PREFIX) and not near_missable(ruleset, leaf)
+
+
 def _top_level_leaves(rule: Rule) -> list[Leaf]:
     cond = rule.conditions
     if isinstance(cond, AllOf):
@@ -144,18 +159,19 @@ def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> Compil
     cond = rule.conditions
     district_leaf = next((leaf for leaf in _top_level_leaves(rule) if leaf.fact == "district"
                           and leaf.op in ("eq", "ne")), None) if isinstance(cond, AllOf) else None
-    flat = nested = None
+    flat = ungated = nested = None
     if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
         leaves = [(compile_leaf(leaf, ruleset.fact_bounds), near_missable(ruleset, leaf), leaf)
                   for leaf in cond.all if leaf is not district_leaf]
         flat = tuple(sorted(leaves, key=_leaf_order))  # type: ignore[arg-type]
+        ungated = tuple(entry for entry in flat if not _is_gate(ruleset, entry[2], district_leaf))
     else:
         nested = compile_condition(cond, ruleset.fact_bounds)  # type: ignore[arg-type]
     window = ruleset.window_of(rule)
     if window not in windows:
         windows.append(window)
     return CompiledRule(rule, ruleset.level_of(rule), windows.index(window), rule.for_each is not None,
-                        flat, nested, district_leaf, compile_formula(rule.formula, ruleset.fact_bounds),
+                        flat, ungated, nested, district_leaf, compile_formula(rule.formula, ruleset.fact_bounds),
                         isinstance(rule.formula, Tiers), isinstance(rule.formula, Fixed | Capped | Unspecified),
                         stacking_subject(ruleset, rule))
 
@@ -166,6 +182,7 @@ class FactGates:
     settles it by lookup: ``by_item`` maps an item to the rules one of whose wanted items it is."""
 
     fact: str
+    gated: int  # the rules with a gate on this fact
     judged_when_unknown: bool  # another fact can settle a gate on this one (titles, parts of a whole)
     listed: int  # rules gated by membership through ``by_item``
     by_item: dict[object, int]
@@ -179,8 +196,7 @@ def _gates(ruleset: Ruleset, rules: list[CompiledRule]) -> tuple[FactGates, ...]
     listed: dict[str, dict[object, int]] = {}
     listed_masks: dict[str, int] = {}
     for bit, compiled in enumerate(rules):
-        gates = [leaf for leaf in _top_level_leaves(compiled.rule) if leaf is not compiled.district_leaf
-                 and not leaf.fact.startswith(EVENT_PREFIX) and not near_missable(ruleset, leaf)]
+        gates = [leaf for leaf in _top_level_leaves(compiled.rule) if _is_gate(ruleset, leaf, compiled.district_leaf)]
         for leaf in gates:
             key = (leaf.fact, leaf.op, repr(leaf.value))
             first, mask = kills.get(key, (leaf, 0))
@@ -201,7 +217,8 @@ def _gates(ruleset: Ruleset, rules: list[CompiledRule]) -> tuple[FactGates, ...]
     groups = []
     for fact, entries in tests.items():
         entries.sort(key=lambda e: -e[1].bit_count())  # the widest gates first
-        groups.append(FactGates(fact, fact in implied, listed_masks.get(fact, 0), listed.get(fact, {}),
+        gated = functools.reduce(operator.or_, (mask for _, mask, _ in entries))
+        groups.append(FactGates(fact, gated, fact in implied, listed_masks.get(fact, 0), listed.get(fact, {}),
                                 tuple((test, mask) for test, mask, by_lookup in entries if not by_lookup),
                                 tuple((test, mask) for test, mask, _ in entries)))
     groups.sort(key=lambda g: -sum(mask.bit_count() for _, mask in g.all_tests))

@@ -117,13 +117,13 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date, near_misses: bool = T
     """Assess one enterprise (its known facts) on ``as_of``. ``near_misses=False`` skips looking for
     them (the dialog's choice of the next question needs only what is possible and what it misses)."""
     matches: list[Match] = []
-    near: list[NearMiss] = []
+    near: list[tuple] = []  # NearMiss fields, made into NearMiss only for those kept
     groups: dict[tuple, list[Match]] = {}  # eligible matches by stacking subject
     prepared = compiled_rules(ruleset)
     window_status = prepared.window_status(as_of)
     district_unknown = facts.get("district") is None
     rules = prepared.rules
-    alive = prepared.screen(facts)  # the rules no gate shuts, one bit each, in reporting order
+    alive, unsettled = prepared.screen(facts)  # the rules no gate shuts, one bit each, in reporting order
     while alive:
         lowest = alive & -alive
         alive ^= lowest
@@ -135,7 +135,8 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date, near_misses: bool = T
         window = window_status[compiled.window]
         for event_index, event in scopes:
             if compiled.flat is not None:
-                value, missing, failed = _evaluate_flat(compiled.flat, facts, event, event_index)
+                leaves = compiled.flat if unsettled & lowest else compiled.ungated  # gates that hold decide nothing
+                value, missing, failed = _evaluate_flat(leaves, facts, event, event_index)  # type: ignore[arg-type]
                 if district_unknown and compiled.district_leaf is not None:
                     if value is False:
                         continue  # fails whatever the district: no near miss either
@@ -145,12 +146,12 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date, near_misses: bool = T
                 failed = failures[0] if len(failures) == 1 and not missing else None
             if value is False:
                 if near_misses and failed is not None and window == "in_force":
-                    near.extend(_near_misses_of_failed(ruleset, compiled, failed, facts, event, event_index))
+                    _near_misses_of_failed(near, ruleset, compiled, failed, facts, event, event_index)
                 continue
             amount = compiled.amount(facts, event, event_index)
             if not amount.applies:
                 if near_misses and window == "in_force" and value:
-                    near.extend(_near_below_lowest_tier(ruleset, rule, facts, event_index))
+                    _near_below_lowest_tier(near, ruleset, rule, facts, event_index)
                 continue
             missing = list(dict.fromkeys(missing + amount.missing)) if missing or amount.missing else []
             status = ("eligible" if value and not missing else "possible") if window == "in_force" else window
@@ -159,13 +160,10 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date, near_misses: bool = T
             if status == "eligible":
                 groups.setdefault((compiled.stacking, event_index), []).append(match)
                 if near_misses and compiled.tiered:
-                    near.extend(_next_tier(ruleset, match, facts))
+                    _next_tier(near, ruleset, match)
     total = _apply_stacking(groups)
     matches.sort(key=lambda m: (STATUS_ORDER[m.status], not m.counted, -(m.amount.value or 0)))
-    if near:
-        near.sort(key=lambda n: -(n.max_award_cny or 0))
-        near = _dedupe(near, prepared.stacking)
-    return Assessment(as_of, ruleset.version, matches, near, total)
+    return Assessment(as_of, ruleset.version, matches, _dedupe(near, prepared.stacking) if near else [], total)
 
 
 def _apply_stacking(groups: dict[tuple, list[Match]]) -> float:
@@ -193,10 +191,10 @@ def _reachable_gap(info, op: str, value: object, current: object) -> float | Non
     return gap if 0 < gap <= info.near_miss * max(threshold, 1) else None
 
 
-def _near_misses_of_failed(ruleset: Ruleset, compiled: CompiledRule, leaf: Leaf, facts: Facts,
-                           event: Facts | None, event_index: int | None) -> list[NearMiss]:
+def _near_misses_of_failed(near: list[tuple], ruleset: Ruleset, compiled: CompiledRule, leaf: Leaf, facts: Facts,
+                           event: Facts | None, event_index: int | None) -> None:
     """A rule that fails on exactly one leaf (``leaf``, nothing unknown), which the enterprise could
-    still change."""
+    still change: its near miss's fields go to ``near``."""
     rule = compiled.rule
     fact = leaf.fact.removeprefix("event.")
     info = ruleset.facts.get(fact)
@@ -204,7 +202,7 @@ def _near_misses_of_failed(ruleset: Ruleset, compiled: CompiledRule, leaf: Leaf,
     if leaf.op in ("gte", "gt"):
         gap = _reachable_gap(info, leaf.op, leaf.value, current)
         if gap is None:
-            return []
+            return
         bumped = near_point(current) + gap
         if compiled.constant:  # the amount reads no figure
             amount = compiled.amount(facts, event, event_index)
@@ -212,51 +210,51 @@ def _near_misses_of_failed(ruleset: Ruleset, compiled: CompiledRule, leaf: Leaf,
             amount = compiled.amount(facts, {**event, fact: bumped}, event_index)  # type: ignore[dict-item]
         else:
             amount = compiled.amount({**facts, leaf.fact: bumped}, event, event_index)
-        return [NearMiss(rule, "threshold", leaf.fact, leaf.value, current, gap, amount.value, event_index)]
-    if leaf.fact == "new_certifications" and leaf.value in (facts.get("certifications") or ()):
-        return []  # already held: it can no longer be obtained for the first time
-    if info is not None and info.actionable and leaf.op in ("has", "is", "eq"):
+        near.append((rule, "threshold", leaf.fact, leaf.value, current, gap, amount.value, event_index))
+    elif leaf.fact == "new_certifications" and leaf.value in (facts.get("certifications") or ()):
+        return  # already held: it can no longer be obtained for the first time
+    elif info is not None and info.actionable and leaf.op in ("has", "is", "eq"):
         amount = compiled.amount(facts, event, event_index)
         if amount.value is None and leaf.op == "has":
-            return []  # a title with no amount attached is not worth a nudge
+            return  # a title with no amount attached is not worth a nudge
         kind = "title" if leaf.op == "has" else "flag"
-        return [NearMiss(rule, kind, leaf.fact, leaf.value, current, None, amount.value, event_index)]
-    return []
+        near.append((rule, kind, leaf.fact, leaf.value, current, None, amount.value, event_index))
 
 
-def _near_below_lowest_tier(ruleset: Ruleset, rule: Rule, facts: Facts, event_index: int | None) -> list[NearMiss]:
+def _near_below_lowest_tier(near: list[tuple], ruleset: Ruleset, rule: Rule, facts: Facts,
+                            event_index: int | None) -> None:
     formula = rule.formula
     if not isinstance(formula, Tiers):
-        return []
+        return
     lowest = formula.tiers[0]
     info = ruleset.facts.get(formula.base)
     current = facts.get(formula.base)
     gap = _reachable_gap(info, "gte", lowest.min, current)
-    if gap is None:
-        return []
-    return [NearMiss(rule, "next_tier", formula.base, lowest.min, current, gap, lowest.amount, event_index)]
+    if gap is not None:
+        near.append((rule, "next_tier", formula.base, lowest.min, current, gap, lowest.amount, event_index))
 
 
-def _next_tier(ruleset: Ruleset, match: Match, facts: Facts) -> list[NearMiss]:
+def _next_tier(near: list[tuple], ruleset: Ruleset, match: Match) -> None:
     formula = match.rule.formula
     if not isinstance(formula, Tiers) or match.amount.tier is None or match.amount.tier.max is None:
-        return []
+        return
     upper = tier_for(formula, match.amount.tier.max)
     info = ruleset.facts.get(formula.base)
     current = match.amount.base
     gap = _reachable_gap(info, "gte", match.amount.tier.max, current)
-    if upper is None or gap is None:
-        return []
-    return [NearMiss(match.rule, "next_tier", formula.base, upper.min, current, gap, upper.amount, match.event_index)]
+    if upper is not None and gap is not None:
+        near.append((match.rule, "next_tier", formula.base, upper.min, current, gap, upper.amount, match.event_index))
 
 
-def _dedupe(near: list[NearMiss], stacking: dict[str, tuple[str, str]]) -> list[NearMiss]:
-    """One near miss per rule, and per stacking subject and level (only one of them could count)."""
+def _dedupe(near: list[tuple], stacking: dict[str, tuple[str, str]]) -> list[NearMiss]:
+    """Highest first, one near miss per rule, and per stacking subject and level (only one of them
+    could count). ``near``: NearMiss fields in the order found."""
+    near.sort(key=lambda fields: -(fields[6] or 0))  # max_award_cny; stable
     seen: set[tuple] = set()
     out = []
-    for item in near:  # sorted by amount, highest first
-        key = (stacking[item.rule.rule_id], item.event_index)
+    for fields in near:
+        key = (stacking[fields[0].rule_id], fields[7])  # the rule's level and subject, the event
         if key not in seen:
             seen.add(key)
-            out.append(item)
+            out.append(NearMiss(*fields))
     return out
