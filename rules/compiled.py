@@ -28,6 +28,7 @@ from rules.conditions import (
     Facts,
     compile_condition,
     compile_leaf,
+    compile_truth,
 )
 from rules.formulas import AmountOf, compile_formula
 from rules.loader import Ruleset
@@ -47,6 +48,7 @@ class CompiledRule:
     flat: tuple[tuple[LeafTest, bool, Leaf], ...] | None  # (test, near_missable, leaf) of a plain ``all``
     ungated: tuple[tuple[LeafTest, bool, Leaf], ...] | None  # ``flat`` less its gates, once they all hold
     nested: CompiledCondition | None  # the other conditions, as a closure tree
+    holds: LeafTest | None  # and their value alone, stopping at the first part that decides
     district_leaf: Leaf | None  # a top-level [district, eq|ne, …] leaf, judged once per profile
     amount: AmountOf  # the formula as a closure
     tiered: bool  # its formula is tiers (the next tier up can be a near miss)
@@ -87,6 +89,8 @@ class CompiledRuleset:
         if facts.get("events") == []:
             alive &= ~self.per_event
         for gates in self.gates:
+            if not gates.gated & alive:
+                continue  # every rule it gates is already shut
             known = facts.get(gates.fact)
             if known is None:
                 if not gates.judged_when_unknown:
@@ -159,7 +163,7 @@ def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> Compil
     cond = rule.conditions
     district_leaf = next((leaf for leaf in _top_level_leaves(rule) if leaf.fact == "district"
                           and leaf.op in ("eq", "ne")), None) if isinstance(cond, AllOf) else None
-    flat = ungated = nested = None
+    flat = ungated = nested = holds = None
     if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
         leaves = [(compile_leaf(leaf, ruleset.fact_bounds), near_missable(ruleset, leaf), leaf)
                   for leaf in cond.all if leaf is not district_leaf]
@@ -167,11 +171,12 @@ def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> Compil
         ungated = tuple(entry for entry in flat if not _is_gate(ruleset, entry[2], district_leaf))
     else:
         nested = compile_condition(cond, ruleset.fact_bounds)  # type: ignore[arg-type]
+        holds = compile_truth(cond, ruleset.fact_bounds)  # type: ignore[arg-type]
     window = ruleset.window_of(rule)
     if window not in windows:
         windows.append(window)
     return CompiledRule(rule, ruleset.level_of(rule), windows.index(window), rule.for_each is not None,
-                        flat, ungated, nested, district_leaf, compile_formula(rule.formula, ruleset.fact_bounds),
+                        flat, ungated, nested, holds, district_leaf, compile_formula(rule.formula, ruleset.fact_bounds),
                         isinstance(rule.formula, Tiers), isinstance(rule.formula, Fixed | Capped | Unspecified),
                         stacking_subject(ruleset, rule))
 

@@ -246,3 +246,33 @@ def compile_condition(cond: Condition, bounds: dict[str, str] | None = None) -> 
         return value, missing, held, failed
 
     return combined
+
+
+def compile_truth(cond: Condition, bounds: dict[str, str] | None = None) -> Callable[[Facts, Facts | None], bool | None]:
+    """Only the value of :func:`evaluate` (True, False, None), stopping at the first part that decides.
+    A condition that holds has nothing missing, so the engine needs no more; otherwise it asks
+    :func:`compile_condition`'s closure for the missing facts and failed leaves."""
+    if isinstance(cond, Leaf):
+        return compile_leaf(cond, bounds)
+    if isinstance(cond, NotOf):
+        inner = compile_truth(cond.not_, bounds)
+
+        def negation(facts: Facts, event: Facts | None) -> bool | None:
+            value = inner(facts, event)
+            return None if value is None else not value
+
+        return negation
+    parts = tuple(compile_truth(part, bounds) for part in (cond.all if isinstance(cond, AllOf) else cond.any))
+    decisive = not isinstance(cond, AllOf)  # all: one false decides; any: one true
+
+    def combined(facts: Facts, event: Facts | None) -> bool | None:
+        unknown = False
+        for part in parts:
+            value = part(facts, event)
+            if value is decisive:
+                return decisive
+            if value is None:
+                unknown = True
+        return None if unknown else not decisive
+
+    return combined

@@ -141,6 +141,8 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date, near_misses: bool = T
                     if value is False:
                         continue  # fails whatever the district: no near miss either
                     value, missing = None, ["district", *missing]
+            elif compiled.holds(facts, event) is True:  # type: ignore[misc]
+                value, missing, failed = True, _NOTHING, None  # what holds misses nothing
             else:
                 value, missing, _, failures = compiled.nested(facts, event, event_index)  # type: ignore[misc]
                 failed = failures[0] if len(failures) == 1 and not missing else None
