@@ -121,9 +121,21 @@ def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[
     op, value, name = leaf.op, leaf.value, leaf.fact
     if op in ("has", "has_any", "has_none"):
         wanted = frozenset([value] if op == "has" else value)  # type: ignore[arg-type]
-        if name in HELD_IMPLIED_BY or name in NEW_BOUNDED_BY:
-            return lambda facts, event: _membership(leaf, facts, wanted)  # type: ignore[arg-type]
         negate = op == "has_none"
+        if name in HELD_IMPLIED_BY or name in NEW_BOUNDED_BY:
+            implied, bound = HELD_IMPLIED_BY.get(name), NEW_BOUNDED_BY.get(name)
+
+            def has_implied(facts: Facts, event: Facts | None) -> bool | None:  # _membership, inlined
+                values = facts.get(name)
+                if values is not None:
+                    return wanted.isdisjoint(values) is negate  # type: ignore[arg-type]
+                if implied and not wanted.isdisjoint(facts.get(implied) or ()):  # type: ignore[arg-type]
+                    return not negate
+                if bound and (held := facts.get(bound)) is not None and wanted.isdisjoint(held):  # type: ignore[arg-type]
+                    return negate
+                return None
+
+            return has_implied
 
         def has(facts: Facts, event: Facts | None) -> bool | None:
             values = facts.get(name)

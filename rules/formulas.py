@@ -7,6 +7,7 @@ set of facts. When an input is unknown the result is an upper bound where the te
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -281,7 +282,7 @@ def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> A
         return lambda facts, event, event_index: constant
     general = lambda facts, event, event_index: evaluate_formula(formula, facts, event, event_index, bounds)  # noqa: E731
     if isinstance(formula, Tiers):
-        return general
+        return _compile_tiers(formula, general)
     inputs = tuple((name.startswith(EVENT_PREFIX), name.removeprefix(EVENT_PREFIX)) for name in _read_by(formula)[1])
     computed = _compile_computed(formula)  # type: ignore[arg-type]
 
@@ -294,6 +295,27 @@ def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> A
         return Amount(round(value, 2), applies=value > 0)
 
     return exact
+
+
+def _compile_tiers(formula: Tiers, general: AmountOf) -> AmountOf:
+    """Tiers on a figure known exactly: the tier found by bisection (tiers are contiguous and ascending)."""
+    in_event, key = formula.base.startswith(EVENT_PREFIX), formula.base.removeprefix(EVENT_PREFIX)
+    tiers = formula.tiers
+    lows = [tier.min for tier in tiers]
+    top = tiers[-1].max
+
+    def tiered(facts: Facts, event: Facts | None, event_index: int | None) -> Amount:
+        value = (None if event is None else event.get(key)) if in_event else facts.get(key)
+        if value is None or value.__class__ is FigureRange:
+            return general(facts, event, event_index)
+        base = float(value)  # type: ignore[arg-type]
+        index = bisect.bisect_right(lows, base) - 1
+        if index < 0 or (top is not None and base >= top):
+            return Amount(0, applies=False, base=base)
+        tier = tiers[index]
+        return Amount(tier.amount, applies=True, tier=tier, base=base)
+
+    return tiered
 
 
 Exact = Callable[[Facts, "Facts | None"], float]
