@@ -133,10 +133,10 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date, near_misses: bool = T
         if scopes is None:
             continue
         window = window_status[compiled.window]
+        flat = compiled.flat if unsettled & lowest else compiled.ungated  # gates that hold decide nothing
         for event_index, event in scopes:
-            if compiled.flat is not None:
-                leaves = compiled.flat if unsettled & lowest else compiled.ungated  # gates that hold decide nothing
-                value, missing, failed = _evaluate_flat(leaves, facts, event, event_index)  # type: ignore[arg-type]
+            if flat is not None:
+                value, missing, failed = _evaluate_flat(flat, facts, event, event_index) if flat else _HOLDS
                 if district_unknown and compiled.district_leaf is not None:
                     if value is False:
                         continue  # fails whatever the district: no near miss either
