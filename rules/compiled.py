@@ -35,6 +35,7 @@ from rules.loader import Ruleset
 from rules.schema import AllOf, Capped, Fixed, Leaf, Rule, Tiers, Unspecified, Window
 
 LeafTest = Callable[[Facts, Facts | None], bool | None]
+FlatLeaf = tuple[LeafTest, bool, Leaf, "str | None"]  # test, near missable, leaf, the fact it misses unsettled
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,8 @@ class CompiledRule:
     level: str
     window: int  # index into CompiledRuleset.windows
     per_event: bool
-    flat: tuple[tuple[LeafTest, bool, Leaf], ...] | None  # (test, near_missable, leaf) of a plain ``all``
-    ungated: tuple[tuple[LeafTest, bool, Leaf], ...] | None  # ``flat`` less its gates, once they all hold
+    flat: tuple[FlatLeaf, ...] | None  # the leaves of a plain ``all``, in the order that settles it soonest
+    ungated: tuple[FlatLeaf, ...] | None  # ``flat`` less its gates, once they all hold
     nested: CompiledCondition | None  # the other conditions, as a closure tree
     holds: LeafTest | None  # and their value alone, stopping at the first part that decides
     district_leaf: Leaf | None  # a top-level [district, eq|ne, …] leaf, judged once per profile
@@ -141,10 +142,16 @@ def stacking_subject(ruleset: Ruleset, rule: Rule) -> tuple[str, str]:
     return ruleset.level_of(rule), rule.rewards or rule.rule_id
 
 
-def _leaf_order(entry: tuple[LeafTest, bool, Leaf]) -> tuple[bool, bool]:
+def _leaf_order(entry: FlatLeaf) -> tuple[bool, bool]:
     # decisive, non-actionable leaves first; among them list membership (usually false) first
-    _, near, leaf = entry
+    _, near, leaf, _ = entry
     return near, leaf.op not in ("has", "has_any")
+
+
+def _missing_name(leaf: Leaf) -> str | None:
+    """What an unsettled leaf on a profile fact misses: that fact (unknown, or known as a range
+    straddling the threshold). None: it depends (an event's fact, a comparison of two facts)."""
+    return None if leaf.op == "gt_fact" or leaf.fact.startswith(EVENT_PREFIX) else leaf.fact
 
 
 def _is_gate(ruleset: Ruleset, leaf: Leaf, district_leaf: Leaf | None) -> bool:
@@ -165,7 +172,7 @@ def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> Compil
                           and leaf.op in ("eq", "ne")), None) if isinstance(cond, AllOf) else None
     flat = ungated = nested = holds = None
     if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
-        leaves = [(compile_leaf(leaf, ruleset.fact_bounds), near_missable(ruleset, leaf), leaf)
+        leaves = [(compile_leaf(leaf, ruleset.fact_bounds), near_missable(ruleset, leaf), leaf, _missing_name(leaf))
                   for leaf in cond.all if leaf is not district_leaf]
         flat = tuple(sorted(leaves, key=_leaf_order))  # type: ignore[arg-type]
         ungated = tuple(entry for entry in flat if not _is_gate(ruleset, entry[2], district_leaf))

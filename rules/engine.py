@@ -72,28 +72,33 @@ _HOLDS: Outcome = (True, _NOTHING, None)
 
 def _evaluate_flat(leaves: tuple[tuple, ...], facts: Facts, event: Facts | None,
                    event_index: int | None) -> Outcome:
-    """The fast path for a plain ``all``: stop at the first failure that cannot be a near miss."""
+    """The fast path for a plain ``all``: stop at the first failure that cannot be a near miss.
+    ``leaves``: (test, near missable, leaf, the fact it misses when unsettled, if always the same)."""
     failed: Leaf | None = None
-    unknown: list[Leaf] | None = None
-    for test, near_missable, leaf in leaves:
-        value = test(facts, event)
+    unknown: list[tuple] | None = None
+    for entry in leaves:
+        value = entry[0](facts, event)
         if value is False:
-            if failed is not None or not near_missable or unknown:
+            if failed is not None or not entry[1] or unknown:
                 return _SHUT
-            failed = leaf
+            failed = entry[2]
         elif value is None:
             if failed is not None:
                 return _SHUT
             if unknown is None:
-                unknown = [leaf]
+                unknown = [entry]
             else:
-                unknown.append(leaf)
+                unknown.append(entry)
     if failed is not None:
         return False, _NOTHING, failed
     if unknown:
         missing: list[str] = []
-        for leaf in unknown:
-            missing.extend(m for m in leaf_missing(leaf, facts, event, event_index) if m not in missing)
+        for _, _, leaf, name in unknown:
+            if name is not None:
+                if name not in missing:
+                    missing.append(name)
+            else:
+                missing.extend(m for m in leaf_missing(leaf, facts, event, event_index) if m not in missing)
         return None, missing, None
     return _HOLDS
 

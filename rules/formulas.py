@@ -280,7 +280,7 @@ def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> A
     if isinstance(formula, Fixed | Capped | Unspecified):
         constant = evaluate_formula(formula, {})
         return lambda facts, event, event_index: constant
-    general = lambda facts, event, event_index: evaluate_formula(formula, facts, event, event_index, bounds)  # noqa: E731
+    general = _remembered(formula, bounds or {})
     if isinstance(formula, Tiers):
         return _compile_tiers(formula, general)
     inputs = tuple((name.startswith(EVENT_PREFIX), name.removeprefix(EVENT_PREFIX)) for name in _read_by(formula)[1])
@@ -295,6 +295,35 @@ def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> A
         return Amount(round(value, 2), applies=value > 0)
 
     return exact
+
+
+MAX_REMEMBERED = 4096  # amounts per formula over unknown or ranged inputs
+
+
+def _remembered(formula: Formula, bounds: dict[str, str]) -> AmountOf:
+    """:func:`evaluate_formula` with what it gave for unknown or ranged inputs remembered: that depends
+    only on the inputs, the figures bounding them and the event in scope, and a conversation asks
+    it again turn after turn (its upper bounds probe the formula at every breakpoint)."""
+    names = _read_by(formula)[1]
+    inputs = tuple((name.startswith(EVENT_PREFIX), name.removeprefix(EVENT_PREFIX), bounds.get(name.removeprefix(
+        EVENT_PREFIX), "")) for name in names)
+    remembered: dict[tuple, Amount] = {}
+
+    def general(facts: Facts, event: Facts | None, event_index: int | None) -> Amount:
+        key = (event is None, event_index, *(
+            ((None if event is None else event.get(name)) if in_event else facts.get(name), facts.get(bound))
+            for in_event, name, bound in inputs))
+        try:
+            found = remembered.get(key)
+        except TypeError:  # an unhashable value: compute it
+            return evaluate_formula(formula, facts, event, event_index, bounds)
+        if found is None:
+            if len(remembered) >= MAX_REMEMBERED:
+                remembered.clear()
+            found = remembered[key] = evaluate_formula(formula, facts, event, event_index, bounds)
+        return found
+
+    return general
 
 
 def _compile_tiers(formula: Tiers, general: AmountOf) -> AmountOf:
