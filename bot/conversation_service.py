@@ -24,7 +24,21 @@ log = logging.getLogger(__name__)
 
 
 class ConversationMissing(LookupError):
-    """``reply(create=False)`` on a conversation that does not exist (never made, expired, forgotten)."""
+    """``reply(create=False)`` on a conversation that does not exist (never made, expired, forgotten),
+    or any use of a web conversation that was forgotten."""
+
+
+FORGOTTEN_STATE = '{"forgotten": true}'
+"""What a forgotten web conversation's key holds: nothing of it, only that it was forgotten, so that
+its id (still validly signed) answers "not found" instead of starting afresh. It expires like an idle
+conversation."""
+
+
+def _stored_record(key: str, old: str | None) -> SessionRecord | None:
+    """The record stored as ``old`` (None: nothing stored); a forgotten conversation is missing."""
+    if old == FORGOTTEN_STATE:
+        raise ConversationMissing(key)
+    return load_record(old)
 
 
 class ConversationService:
@@ -61,7 +75,7 @@ class ConversationService:
         applying and answering apply a message twice.
         """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
-            record = load_record(old)
+            record = _stored_record(key, old)
             if record is None:
                 if fresh_locale is not None:
                     state, first = start(fresh_locale)
@@ -95,7 +109,7 @@ class ConversationService:
         """A multi-select button pressed: applied to the stored state (so fast taps never lose one);
         the selection now, or ``None`` when there is no such conversation."""
         def apply(old: str | None) -> tuple[str, list[str]]:
-            record = load_record(old)
+            record = _stored_record(key, old)
             if record is None:
                 raise ConversationMissing(key)  # nothing is written
             state, selected = toggle_option(record.dialog, question_key, option_id)
@@ -133,19 +147,26 @@ class ConversationService:
 
     async def resume(self, key: str, as_sent: bool = True) -> tuple[Turn, list[dict[str, Any]]] | None:
         """The turn on screen (``as_sent``: exactly the last reply, for a page reload) and the transcript
-        of the turns before it; ``None``: no such conversation."""
-        conversation = await self.store.get(key)
-        record = load_record(conversation.state_json) if conversation else None
+        of the turns before it; ``None``: no such conversation (:class:`ConversationMissing`: forgotten)."""
+        record = await self._record_of(key)
         return (current_turn(record.dialog, as_sent=as_sent), record.history()) if record else None
 
     async def state(self, key: str) -> DialogState | None:
-        conversation = await self.store.get(key)
-        record = load_record(conversation.state_json) if conversation else None
+        """The dialog state; ``None``: no such conversation (:class:`ConversationMissing`: forgotten)."""
+        record = await self._record_of(key)
         return record.dialog if record else None
 
-    async def forget(self, key: str) -> int:
-        """Delete the conversation and every assessment record of it."""
+    async def _record_of(self, key: str) -> SessionRecord | None:
+        conversation = await self.store.get(key)
+        return _stored_record(key, conversation.state_json) if conversation else None
+
+    async def forget(self, key: str, *, mark_forgotten: bool = False) -> int:
+        """Delete the conversation and every assessment record of it. ``mark_forgotten``: keep only the
+        mark that it was forgotten, so that its key is missing from then on (a web session id, which
+        would otherwise start afresh)."""
         removed = await self.store.forget(key)
+        if mark_forgotten:
+            await self.store.update(key, lambda _old: (FORGOTTEN_STATE, None))
         log.info("conversation %s forgotten (%d items)", key_for_log(key), removed)
         return removed
 

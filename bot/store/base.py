@@ -22,7 +22,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar
 
-from bot.store.models import AssessmentRecord, CasToken, Conversation, new_incarnation
+from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, new_incarnation
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +174,12 @@ class Store(ABC):
     @abstractmethod
     async def list_records(self, since: datetime | None = None, limit: int = 1000) -> list[AssessmentRecord]:
         """Records created at or after ``since`` (naive = UTC), newest first, at most ``limit``."""
+
+    async def record_summaries(self, since: datetime | None = None, limit: int = 1000) -> list[RecordSummary]:
+        """Like :meth:`list_records` (newest first, at most ``limit``), each record reduced to a
+        :class:`RecordSummary`. Back ends read the records in batches and keep only the summaries, so
+        memory grows with the summaries (hundreds of bytes each), not with the records (~70 KB each)."""
+        return [RecordSummary.of_record(record) for record in await self.list_records(since, limit)]
 
     @abstractmethod
     async def forget(self, conversation_key: str) -> int:

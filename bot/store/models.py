@@ -5,6 +5,8 @@ Conversation state is opaque JSON text to the store; only the dialogue layer par
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,3 +75,47 @@ class AssessmentRecord(BaseModel):
     @classmethod
     def _created_at_in_utc(cls, value: datetime) -> datetime:
         return as_utc(value)
+
+
+COUNTED_STATUSES = ("eligible", "possible")
+"""The match statuses a record summary keeps (expired and not-yet-in-force matches are not counted)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def counted_match(clause_id: str, rule_id: str, status: str) -> tuple[str, str, str]:
+    """One shared tuple per (clause, rule, status): thousands of summaries hold references, not copies."""
+    return clause_id, rule_id, status
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What the staff overview counts of one assessment record, a few hundred bytes instead of the
+    record's ~70 KB: its conversation, time, total, and each eligible or possible match as
+    ``(clause_id, rule_id, status)``."""
+
+    conversation_key: str
+    created_at: datetime
+    total_max_award_cny: float
+    matches: tuple[tuple[str, str, str], ...]
+
+    @classmethod
+    def of(cls, conversation_key: str, created_at: datetime, result: dict[str, Any]) -> RecordSummary:
+        """From a record's ``result`` (the contract's assessment JSON); a missing total counts as 0."""
+        matches = tuple(
+            counted_match(str(match.get("clause_id", "")), str(match.get("rule_id", "")), str(match["status"]))
+            for match in result.get("matches") or () if match.get("status") in COUNTED_STATUSES)
+        return cls(conversation_key, as_utc(created_at), float(result.get("total_max_award_cny") or 0), matches)
+
+    @classmethod
+    def of_record(cls, record: AssessmentRecord) -> RecordSummary:
+        return cls.of(record.conversation_key, record.created_at, record.result)
+
+    def counted_json(self) -> str:
+        """What the store keeps next to the record (the conversation and time are kept anyway)."""
+        return json.dumps({"total": self.total_max_award_cny, "matches": self.matches}, ensure_ascii=False)
+
+    @classmethod
+    def from_counted_json(cls, conversation_key: str, created_at: datetime, text: str) -> RecordSummary:
+        counted = json.loads(text)
+        return cls(conversation_key, as_utc(created_at), float(counted["total"]),
+                   tuple(counted_match(str(c), str(r), str(s)) for c, r, s in counted["matches"]))

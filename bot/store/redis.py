@@ -4,7 +4,7 @@ Keys, under a configurable prefix (default ``awardbot:``):
 
 - ``conv:<key>``: hash {version, incarnation, state, updated_at}; its TTL (the idle expiry) is
   refreshed on every write. The compare-and-set write is one Lua script, atomic on the server.
-- ``rec:<id>``: hash per assessment record (profile and result as JSON text).
+- ``rec:<id>``: hash per assessment record (profile and result as JSON text; ``counted``: its summary).
 - ``recs:by-time``: sorted set of record ids scored by creation time (epoch seconds).
 - ``recs:by-conv:<conversation key>``: set of the conversation's record ids, for ``forget``.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
@@ -28,7 +28,7 @@ from bot.store.base import (
     StoreConflict,
     key_for_log,
 )
-from bot.store.models import AssessmentRecord, CasToken, Conversation, as_utc
+from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,9 @@ return 1
 """
 
 _JSON_RECORD_FIELDS = ("profile", "result")
+SUMMARY_FIELD = "counted"
+"""The record hash's field holding what the staff overview counts (:class:`RecordSummary`)."""
+SUMMARY_BATCH = 500
 
 
 class RedisStore(Store):
@@ -140,7 +143,7 @@ class RedisStore(Store):
 
     async def add_record(self, record: AssessmentRecord) -> bool:
         fields = record.model_dump(mode="json")
-        pairs: list[str] = []
+        pairs: list[str] = [SUMMARY_FIELD, RecordSummary.of_record(record).counted_json()]
         for name, value in fields.items():
             pairs += [
                 name,
@@ -173,10 +176,39 @@ class RedisStore(Store):
         for stored in stored_records:
             if not stored:  # forgotten between the two reads
                 continue
+            stored.pop(SUMMARY_FIELD, None)
             for name in _JSON_RECORD_FIELDS:
                 stored[name] = json.loads(stored[name])
             records.append(AssessmentRecord.model_validate(stored))
         return records
+
+    async def record_summaries(self, since: datetime | None = None, limit: int = 1000) -> list[RecordSummary]:
+        """Each record hash keeps its summary (field ``counted``); read in batches of :data:`SUMMARY_BATCH`.
+        A record stored before summaries were kept is summarised from its result."""
+        if limit <= 0:
+            return []
+        lowest = "-inf" if since is None else repr(as_utc(since).timestamp())
+        scored = await self._redis.zrange(self._records_by_time_key(), "+inf", lowest, desc=True, byscore=True,
+                                          offset=0, num=limit, withscores=True)
+        summaries = []
+        for start in range(0, len(scored), SUMMARY_BATCH):
+            batch = scored[start:start + SUMMARY_BATCH]
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for record_id, _ in batch:
+                    pipe.hmget(self._record_key(record_id), [SUMMARY_FIELD, "conversation_key"])
+                fields = await pipe.execute()
+            for (record_id, score), (counted, key) in zip(batch, fields, strict=True):
+                if key is None:  # forgotten between the two reads
+                    continue
+                created = datetime.fromtimestamp(score, UTC)
+                if counted is None:
+                    result = await self._redis.hget(self._record_key(record_id), "result")
+                    if result is None:
+                        continue
+                    summaries.append(RecordSummary.of(key, created, json.loads(result)))
+                else:
+                    summaries.append(RecordSummary.from_counted_json(key, created, counted))
+        return summaries
 
     async def forget(self, conversation_key: str) -> int:
         by_conversation = self._records_by_conversation_key(conversation_key)

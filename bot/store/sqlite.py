@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,13 +30,13 @@ from bot.store.base import (
     StoreError,
     key_for_log,
 )
-from bot.store.models import AssessmentRecord, CasToken, Conversation, as_utc
+from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, as_utc
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
         """CREATE TABLE conversations (
@@ -56,7 +56,18 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX records_conversation_key ON records (conversation_key)",
         "CREATE INDEX records_created_at ON records (created_at)",
     ),
+    2: (  # what the staff overview counts of each record, a few hundred bytes (the body is ~70 KB)
+        """CREATE TABLE record_summaries (
+               id               TEXT PRIMARY KEY,
+               conversation_key TEXT NOT NULL,
+               created_at       REAL NOT NULL,
+               counted          TEXT NOT NULL
+           )""",
+        "CREATE INDEX record_summaries_conversation_key ON record_summaries (conversation_key)",
+        "CREATE INDEX record_summaries_created_at ON record_summaries (created_at)",
+    ),
 }
+SUMMARY_BACKFILL_BATCH = 500
 
 
 @contextmanager
@@ -84,6 +95,24 @@ def _migrate(db: sqlite3.Connection) -> None:
             log.info("sqlite store schema migrated to version %d", target)
 
 
+def _insert_summary(db: sqlite3.Connection, record_id: str, summary: RecordSummary) -> None:
+    db.execute("INSERT INTO record_summaries (id, conversation_key, created_at, counted) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT (id) DO NOTHING",
+               (record_id, summary.conversation_key, summary.created_at.timestamp(), summary.counted_json()))
+
+
+def _backfill_summaries(db: sqlite3.Connection) -> None:
+    """Summaries of records stored before schema version 2 (none missing: one index scan)."""
+    missing = "SELECT r.id FROM records r WHERE NOT EXISTS (SELECT 1 FROM record_summaries s WHERE s.id = r.id)"
+    while ids := [record_id for (record_id,) in db.execute(f"{missing} LIMIT {SUMMARY_BACKFILL_BATCH}")]:
+        with _immediate_transaction(db):
+            for record_id in ids:
+                row = db.execute("SELECT body FROM records WHERE id = ?", (record_id,)).fetchone()
+                if row is not None:
+                    _insert_summary(db, record_id, RecordSummary.of_record(AssessmentRecord.model_validate_json(row[0])))
+        log.info("sqlite store: summaries written for %d older records", len(ids))
+
+
 def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000)
@@ -94,6 +123,7 @@ def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
             raise StoreError(f"could not switch {path} to WAL journal mode (got {mode!r})")
         db.execute("PRAGMA synchronous = NORMAL")
         _migrate(db)
+        _backfill_summaries(db)
     except BaseException:
         db.close()
         raise
@@ -214,6 +244,8 @@ class SqliteStore(Store):
                 " ON CONFLICT (id) DO NOTHING",
                 (record.id, record.conversation_key, record.created_at.timestamp(), record.model_dump_json()),
             )
+            if cursor.rowcount == 1:
+                _insert_summary(self._db, record.id, RecordSummary.of_record(record))
         return cursor.rowcount == 1
 
     async def list_records(self, since: datetime | None = None, limit: int = 1000) -> list[AssessmentRecord]:
@@ -229,6 +261,21 @@ class SqliteStore(Store):
         ).fetchall()
         return [AssessmentRecord.model_validate_json(body) for (body,) in rows]
 
+    async def record_summaries(self, since: datetime | None = None, limit: int = 1000) -> list[RecordSummary]:
+        if limit <= 0:
+            return []
+        since_ts = float("-inf") if since is None else as_utc(since).timestamp()
+        return await self._run(self._record_summaries_sync, since_ts, limit)
+
+    def _record_summaries_sync(self, since_ts: float, limit: int) -> list[RecordSummary]:
+        rows = self._db.execute(
+            "SELECT conversation_key, created_at, counted FROM record_summaries"
+            " WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            (since_ts, limit),
+        )
+        return [RecordSummary.from_counted_json(key, datetime.fromtimestamp(created, UTC), counted)
+                for key, created, counted in rows]
+
     async def forget(self, conversation_key: str) -> int:
         return await self._run(self._forget_sync, conversation_key)
 
@@ -240,6 +287,7 @@ class SqliteStore(Store):
             records = self._db.execute(
                 "DELETE FROM records WHERE conversation_key = ?", (conversation_key,)
             ).rowcount
+            self._db.execute("DELETE FROM record_summaries WHERE conversation_key = ?", (conversation_key,))
         log.debug(
             "forgot conversation %s: %d conversation, %d records", key_for_log(conversation_key), conversations, records
         )

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from bot.store import StoreError
-from locales import t
+from locales import has, t
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,8 @@ def _problem(error: dict[str, Any], locale: str, example: str) -> str:
         key, params = "too_large", {"limit": ctx.get("le", ctx.get("lt"))}
     elif kind in ("date_from_datetime_parsing", "date_parsing", "datetime_parsing", "datetime_from_date_parsing"):
         key = "date"
+    elif has(locale, f"web.errors.problems.{kind}"):  # a route's own check, with its own message
+        key, params = kind, ctx
     return t(locale, f"web.errors.problems.{key}", **params)
 
 

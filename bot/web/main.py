@@ -27,7 +27,7 @@ from bot.store import Store, open_store
 from bot.web.errors import ApiError, install_error_handlers
 from bot.web.hardening import Hardening, content_security_policies
 from bot.web.rate_limits import RateLimiter
-from bot.web.routers import faq, pages, records, sessions
+from bot.web.routers import faq, overview, pages, records, sessions
 from bot.web.schemas import Health
 from bot.web.session_ids import SessionIds
 
@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.include_router(sessions.router)
     app.include_router(faq.router)
     app.include_router(records.router)
+    app.include_router(overview.router)
     app.include_router(pages.router)
     docs_scripts = _serve_api_docs_offline(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

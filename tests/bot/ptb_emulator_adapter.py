@@ -79,7 +79,17 @@ Other observations (not corrected, harmless for PTB)
 * Sent text is stored as sent: HTML/Markdown is not parsed into ``entities`` (the user side
   offers :attr:`BotMessage.plain_text`).
 * Messages are purged after ``storeTimeout`` (60 s by default; the launcher sets 3600 s).
-* ``deleteWebhook`` works; ``setWebhook`` makes the emulator POST updates to that URL (unused here).
+* ``deleteWebhook`` works.
+
+Webhooks
+
+13. ``setWebhook`` makes the emulator POST each update to the URL as it stores it (dates in
+    milliseconds, the ``botToken`` field, no ``chat_instance``), without Telegram's
+    ``X-Telegram-Bot-Api-Secret-Token`` header, and it forgets ``secret_token``. → when a test sets
+    :attr:`BotApiRecording.webhook_relay_url`, ``setWebhook`` registers that relay with the emulator
+    and keeps the bot's own URL and secret in :attr:`BotApiRecording.webhook`; the relay
+    (:func:`webhook_relay`) corrects each update as for ``getUpdates`` and posts it on with the
+    secret header, as Telegram does. ``getWebhookInfo`` reports the bot's URL.
 """
 
 from __future__ import annotations
@@ -158,6 +168,12 @@ class BotApiRecording:
     """Parameters of every ``sendChatAction`` (``chat_id``, ``action``)."""
     known_chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     """Chats seen in user updates, to give bot messages their real ``chat`` object."""
+    webhook_relay_url: str | None = None
+    """Where the emulator posts updates when the bot sets a webhook (departure 13); None: the bot's URL."""
+    webhook: dict[str, str] = field(default_factory=dict)
+    """The ``url`` and ``secret_token`` the bot set with ``setWebhook`` (when relayed)."""
+    relayed_updates: list[dict[str, Any]] = field(default_factory=list)
+    """Every update the relay posted to the bot, corrected, in order."""
 
     def commands(
         self, *, scope: dict[str, Any] | None = None, language_code: str = ""
@@ -273,6 +289,13 @@ class EmulatorCompatibleRequest(HTTPXRequest):
             return emulated_method(call)
         if call.method_name.lower() == "getupdates":
             return await self._get_updates(call)
+        recording = self.state.for_bot(call.bot_token)
+        if call.method_name.lower() == "setwebhook" and recording.webhook_relay_url:
+            recording.webhook = {"url": str(call.parameters["url"]),
+                                 "secret_token": str(call.parameters.get("secret_token") or "")}
+            status_code, payload = await self._emulator_post(
+                f"{call.server_url}/bot{call.bot_token}/setWebhook", {"url": recording.webhook_relay_url})
+            return status_code, payload
         if call.method_name.lower() == "deletewebhook" and _as_bool(
             call.parameters.get("drop_pending_updates")
         ):
@@ -543,10 +566,9 @@ class EmulatorCompatibleRequest(HTTPXRequest):
         return _json_reply(menu_buttons.get(chat_key) or menu_buttons.get("") or {"type": "commands"})
 
     def _get_webhook_info(self, call: _BotApiCall) -> tuple[int, bytes]:
-        pending_update_count = len(self.state.for_bot(call.bot_token).pending_updates)
-        return _json_reply(
-            {"url": "", "has_custom_certificate": False, "pending_update_count": pending_update_count}
-        )
+        recording = self.state.for_bot(call.bot_token)
+        return _json_reply({"url": recording.webhook.get("url", ""), "has_custom_certificate": False,
+                            "pending_update_count": len(recording.pending_updates)})
 
     def _send_chat_action(self, call: _BotApiCall) -> tuple[int, bytes]:
         self.state.for_bot(call.bot_token).chat_actions.append(call.parameters)
@@ -609,3 +631,29 @@ async def polling_application(
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)
+
+
+def webhook_relay(recording: BotApiRecording) -> Callable[..., Any]:
+    """An ASGI app standing in for Telegram's webhook delivery (departure 13): each update the emulator
+    POSTs to it is corrected and posted to the URL the bot set, with the bot's secret token header;
+    it answers with the bot's status code, so the emulator sees a refused delivery as Telegram would."""
+
+    async def relay(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        update = EmulatorCompatibleRequest._corrected_update(recording, json.loads(body))
+        update.pop("botToken", None)
+        recording.relayed_updates.append(update)
+        async with httpx.AsyncClient(trust_env=False) as client:
+            delivered = await client.post(recording.webhook["url"], json=update, headers={
+                "X-Telegram-Bot-Api-Secret-Token": recording.webhook["secret_token"]})
+        await send({"type": "http.response.start", "status": delivered.status_code, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    return relay

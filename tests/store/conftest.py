@@ -96,7 +96,11 @@ class SqliteBackend(Backend):
             records = db.execute(
                 "SELECT id FROM records WHERE conversation_key = ?", (conversation_key,)
             ).fetchall()
-        return [f"conversations row {k}" for (k,) in conversations] + [f"records row {i}" for (i,) in records]
+            summaries = db.execute(
+                "SELECT id FROM record_summaries WHERE conversation_key = ?", (conversation_key,)
+            ).fetchall()
+        return ([f"conversations row {k}" for (k,) in conversations] + [f"records row {i}" for (i,) in records]
+                + [f"record_summaries row {i}" for (i,) in summaries])
 
     def raw_conversation_exists(self, key: str) -> bool:
         with self._connect() as db:

@@ -1,7 +1,7 @@
 """HTML pages and the strings their scripts use.
 
 ``/`` is a demo help-desk page that embeds the widget with one script tag; ``/staff`` is the staff
-FAQ search; ``/api/i18n/{locale}`` gives the widget its UI strings. Pages are in the language of
+FAQ search, with the overview of the stored assessments (its own partial template and script); ``/api/i18n/{locale}`` gives the widget its UI strings. Pages are in the language of
 ``?lang=`` or else of the browser (``Accept-Language``).
 """
 
@@ -25,6 +25,7 @@ FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.svg"
 
 WIDGET_PREFIX = "web.widget."
 STAFF_PREFIX = "web.staff."
+OVERVIEW_PREFIX = "web.overview."
 LangQuery = Annotated[Literal["zh-CN", "en"] | None, Query(description="page language (default: the browser's)")]
 
 
@@ -70,7 +71,10 @@ async def staff_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
     locale = lang or request_locale(request)
     return render_html("staff.html.j2", locale, other_locale=_other(locale),
                        strings=strings_under(locale, STAFF_PREFIX),
-                       staff_js=static_url(request, "staff.js"), pages_css=static_url(request, "pages.css"))
+                       staff_js=static_url(request, "staff.js"), pages_css=static_url(request, "pages.css"),
+                       overview_strings=strings_under(locale, OVERVIEW_PREFIX),
+                       overview_js=static_url(request, "staff_overview.js"),
+                       overview_css=static_url(request, "staff_overview.css"))
 
 
 for _path, _page in (("/", help_desk), ("/staff", staff_page)):  # HEAD too (uptime checks, link previews)

@@ -69,7 +69,10 @@ async def send_message(request: Request, session_id: SessionIdDep, message: User
 @router.get("/{session_id}", response_model=TurnOut, responses=NOT_FOUND, summary="The current turn again")
 async def current_turn(request: Request, session_id: SessionIdDep, service: ServiceDep) -> TurnOut:
     """The turn on screen, unchanged, and in ``history`` what was shown and said before it (for a page reload)."""
-    resumed = await service.resume(session_key(session_id))
+    try:
+        resumed = await service.resume(session_key(session_id))
+    except ConversationMissing:
+        raise ApiError(404, "web.errors.session_not_found") from None
     if resumed is None:
         return turn_out(session_id, await _welcome_turn(request, service, session_id), [])
     turn, history = resumed
@@ -88,10 +91,11 @@ async def _welcome_turn(request: Request, service: ServiceDep, session_id: str) 
 
 @router.delete("/{session_id}", status_code=204, responses=NOT_FOUND, summary="Forget the conversation")
 async def forget_session(request: Request, session_id: SessionIdDep, service: ServiceDep) -> Response:
-    """Delete the conversation and every assessment record made from it."""
-    removed = await service.forget(session_key(session_id))
-    if not removed and await _fresh_locale(request, service, session_id) is None:
+    """Delete the conversation and every assessment record made from it; the id answers 404 from then on."""
+    if await _fresh_locale(request, service, session_id) is None and not await service.store.get(
+            session_key(session_id)):
         raise ApiError(404, "web.errors.session_not_found")
+    await service.forget(session_key(session_id), mark_forgotten=True)
     return Response(status_code=204)
 
 
@@ -104,7 +108,10 @@ async def report(request: Request, session_id: SessionIdDep, service: ServiceDep
     from dialogs.conversation import assessment_for, start
     from dialogs.result_view import build_result_view
 
-    state = await service.state(session_key(session_id))
+    try:
+        state = await service.state(session_key(session_id))
+    except ConversationMissing:
+        raise ApiError(404, "web.errors.session_not_found") from None
     if state is None:
         fresh = await _fresh_locale(request, service, session_id)
         if fresh is None:

@@ -11,9 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.conversation_service import FORGOTTEN_STATE
 from bot.store import Store
 from bot.web.deps import session_key
 from bot.web.main import STATIC_DIR
+from locales import t
 
 from .support import EXPECTED_TOTAL_ZH, answer_for, check_turn_shape
 
@@ -193,6 +195,13 @@ async def test_posting_to_an_unknown_session_does_not_create_it(client: httpx.As
     assert await store.get(session_key(session_id)) is None
 
 
+def raw_state(db_path: Path, key: str) -> str | None:
+    """The conversation's state as physically stored in the SQLite file, bypassing the store."""
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        row = db.execute("SELECT state_json FROM conversations WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
 def raw_rows(db_path: Path, key: str) -> tuple[int, int]:
     """Conversation and record rows physically in the SQLite file for ``key``, bypassing the store."""
     with contextlib.closing(sqlite3.connect(db_path)) as db:
@@ -211,13 +220,32 @@ async def test_delete_forgets_the_conversation_and_its_records(
 
     response = await client.delete(f"/api/sessions/{session_id}")
     assert response.status_code == 204 and response.content == b""
-    assert await store.get(key) is None
     assert not [r for r in await store.list_records() if r.conversation_key == key]
-    assert raw_rows(db_path, key) == (0, 0)
-    # the id stays a valid (signed) id: it shows a fresh start, with nothing of the old answers
-    again = (await client.get(f"/api/sessions/{session_id}")).json()
-    assert again["turn"] == 1 and not again["done"]
-    assert raw_rows(db_path, key) == (0, 0)
+    assert raw_rows(db_path, key) == (1, 0)
+    assert raw_state(db_path, key) == FORGOTTEN_STATE  # nothing of the answers, only that they were forgotten
+    # the id is still validly signed, yet the session is gone: every use of it is "not found"
+    for method, path, body in (("GET", "", None), ("POST", "/messages", {"text": "渝中区"}),
+                               ("POST", "/messages", {"text": "1", "turn": 1}), ("GET", "/report", None)):
+        gone = await client.request(method, f"/api/sessions/{session_id}{path}", json=body)
+        assert gone.status_code == 404, (method, path)
+        assert gone.json()["message"] == t("zh-CN", "web.errors.session_not_found")
+    assert raw_state(db_path, key) == FORGOTTEN_STATE
+    assert (await client.delete(f"/api/sessions/{session_id}")).status_code == 204  # deleting again is harmless
+    assert raw_state(db_path, key) == FORGOTTEN_STATE
+
+
+async def test_a_session_forgotten_before_its_first_message_is_gone_too(client: httpx.AsyncClient) -> None:
+    session_id = (await start(client))["session_id"]
+    assert (await client.delete(f"/api/sessions/{session_id}")).status_code == 204
+    assert (await client.get(f"/api/sessions/{session_id}")).status_code == 404
+    assert (await client.post(f"/api/sessions/{session_id}/messages", json={"text": "渝中区"})).status_code == 404
+
+
+async def test_deleting_an_id_never_issued_is_404_and_writes_nothing(
+        client: httpx.AsyncClient, db_path: Path) -> None:
+    unknown = "A" * 43
+    assert (await client.delete(f"/api/sessions/{unknown}")).status_code == 404
+    assert raw_rows(db_path, session_key(unknown)) == (0, 0)
 
 
 async def test_the_report_is_printable_html_with_total_citations_and_a_chart(client: httpx.AsyncClient) -> None:
