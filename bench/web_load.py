@@ -14,10 +14,11 @@ Two phases against each server, with httpx.AsyncClient:
 
 Rate limits are off (``AWARDBOT_RATE_LIMITS=off``, CONTRACT §6); each answer carries its turn.
 
-Prints throughput (turns/s), p50/p99 turn latency and errors per phase and server. Targets: 0
+Prints throughput (turns/s), p50/p99 turn latency and errors per phase and server, and the CPU time
+the load generator and the server (all its workers) used in each saturated phase. Targets: 0
 errors; paced p99 ≤ 50 ms at 200 users; saturated chat throughput of one worker ≥ 65 % of the bare
 endpoint's. The load generator shares the machine (and its cores) with the servers: with N workers on
-N cores expect less than N× (the generator takes its share).
+N cores expect less than N× (the generator takes its share: the CPU line says how much).
 """
 
 from __future__ import annotations
@@ -74,6 +75,20 @@ with asyncio.Runner(loop_factory=server.config.get_loop_factory()) as runner:
 SERVE = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process ``pid`` and its children (uvicorn's workers), from /proc
+    (Linux); 0 where there is no /proc."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,6 +136,7 @@ class Tally:
     conversations: int = 0
     started: float = 0.0
     finished: float = 0.0
+    cpu: tuple[float, float] = (0.0, 0.0)  # load generator, server (all workers): CPU seconds
 
     def timed(self, seconds: float) -> None:
         self.latencies.append(seconds)
@@ -214,6 +230,22 @@ def report(name: str, tally: Tally) -> float:
     return throughput
 
 
+async def measured_phase(server: Server, users: int, think: float, per_user: int, bare: bool) -> Tally:
+    """:func:`run_phase`, also noting the CPU time the load generator and the server used in it."""
+    generator, served = time.process_time(), tree_cpu_seconds(server.process.pid)
+    tally = await run_phase(server.url, users, think, per_user, bare)
+    tally.cpu = (time.process_time() - generator, tree_cpu_seconds(server.process.pid) - served)
+    return tally
+
+
+def report_cpu(tally: Tally) -> None:
+    seconds = tally.finished - tally.started
+    generator, served = tally.cpu
+    per_turn = served / len(tally.latencies) * 1000 if tally.latencies else float("nan")
+    print(f"  {'':24} cpu: load generator {generator:6.1f} s, server {served:6.1f} s ({per_turn:.2f} ms/turn) "
+          f"in {seconds:.1f} s on {os.cpu_count()} cores")
+
+
 async def phases(chat: Server, bare: Server, workers: Server | None, args: argparse.Namespace) -> dict[str, float]:
     turns_per_conversation = 19  # the scripted conversation: 1 start + 18 answers
     results = {}
@@ -231,17 +263,20 @@ async def phases(chat: Server, bare: Server, workers: Server | None, args: argpa
         report("bare FastAPI endpoint", bare_paced)
 
     print(f"saturated: {args.users} users, no think time, {args.saturated_conversations} conversation(s) each")
-    saturated = await run_phase(chat.url, args.users, 0, args.saturated_conversations, bare=False)
+    saturated = await measured_phase(chat, args.users, 0, args.saturated_conversations, bare=False)
     results["chat_turns_per_s"] = report("chat (awardbot serve)", saturated)
+    report_cpu(saturated)
     results["saturated_p99_ms"] = percentile(saturated.latencies, 0.99) * 1000
-    bare_saturated = await run_phase(bare.url, args.users, 0,
-                                     turns_per_conversation * args.saturated_conversations, bare=True)
+    bare_saturated = await measured_phase(bare, args.users, 0,
+                                          turns_per_conversation * args.saturated_conversations, bare=True)
     results["bare_turns_per_s"] = report("bare FastAPI endpoint", bare_saturated)
+    report_cpu(bare_saturated)
     results["errors"] += len(saturated.errors) + len(bare_paced.errors) + len(bare_saturated.errors)
     if workers is not None:
         print(f"saturated, awardbot serve --workers {args.workers}: {args.users} users")
-        several = await run_phase(workers.url, args.users, 0, args.saturated_conversations, bare=False)
+        several = await measured_phase(workers, args.users, 0, args.saturated_conversations, bare=False)
         results["workers_turns_per_s"] = report(f"chat ({args.workers} workers)", several)
+        report_cpu(several)
         results["errors"] += len(several.errors)
     return results
 
