@@ -1,4 +1,4 @@
-"""The ``awardbot`` command line: assess, faq, chat, serve, records.
+"""The ``awardbot`` command line: assess, faq, chat, serve, records, notify.
 
 A thin edge: parse arguments, validate input, call the pure core, print. Heavy channel
 modules (FastAPI, python-telegram-bot) are imported only by the subcommands that need them,
@@ -81,7 +81,8 @@ def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] =
 def subcommand_registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Subcommands defined next to their channels; each module's ``register`` adds its parser."""
     registrars = []
-    for module_name in ("bot.faq_cli", "bot.chat_cli", "bot.serve_cli", "bot.records_cli"):
+    for module_name in ("bot.faq_cli", "bot.chat_cli", "bot.serve_cli", "bot.records_cli",
+                        "bot.notify_cli"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -161,10 +161,13 @@ class ConversationService:
         return _stored_record(key, conversation.state_json) if conversation else None
 
     async def forget(self, key: str, *, mark_forgotten: bool = False) -> int:
-        """Delete the conversation and every assessment record of it. ``mark_forgotten``: keep only the
-        mark that it was forgotten, so that its key is missing from then on (a web session id, which
+        """Delete the conversation, every assessment record of it and every question it left for the help
+        desk. ``mark_forgotten``: keep only the mark that it was forgotten, so that its key is missing from then on (a web session id, which
         would otherwise start afresh)."""
+        from bot.questions.service import forget_questions
+
         removed = await self.store.forget(key)
+        removed += await forget_questions(self.store, key)  # questions left for the help desk, too
         if mark_forgotten:
             await self.store.update(key, lambda _old: (FORGOTTEN_STATE, None))
         log.info("conversation %s forgotten (%d items)", key_for_log(key), removed)

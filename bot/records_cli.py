@@ -20,16 +20,12 @@ from bot.records_export import parse_since, records_csv, records_json_data
 from locales import normalize_locale, t, tn
 
 if TYPE_CHECKING:
+    from bot.questions.models import OwnerQuestion
     from bot.settings import Settings
     from bot.store import AssessmentRecord
 
 
 # --- diff -------------------------------------------------------------------------------------
-
-
-def _match_name(match: dict[str, Any]) -> str:
-    index = match.get("event_index")
-    return match["rule_id"] if index is None else f"{match['rule_id']}@events[{index}]"
 
 
 def _amount(value: float | None, locale: str) -> str:
@@ -39,31 +35,31 @@ def _amount(value: float | None, locale: str) -> str:
 
 
 def diff_lines(old: dict[str, Any], new: dict[str, Any], locale: str) -> list[str]:
-    """What changed from the stored assessment ``old`` to the fresh one ``new`` (empty: nothing)."""
+    """What changed from the stored assessment ``old`` to the fresh one ``new`` (empty: nothing), in
+    the staff's words; the differences are :func:`dialogs.notices.compare`'s, the one diff of results."""
+    from dialogs.notices import compare, digest_of_json
+
+    before, after = digest_of_json(old), digest_of_json(new)
     lines = []
-    if old.get("ruleset_version") != new.get("ruleset_version"):
-        lines.append(t(locale, "web.records.ruleset", old=old.get("ruleset_version"), new=new.get("ruleset_version")))
-    if old.get("total_max_award_cny") != new.get("total_max_award_cny"):
-        lines.append(t(locale, "web.records.total", old=_amount(old.get("total_max_award_cny"), locale),
-                       new=_amount(new.get("total_max_award_cny"), locale)))
-    before = {_match_name(m): m for m in old.get("matches", [])}
-    after = {_match_name(m): m for m in new.get("matches", [])}
-    for name, match in after.items():
-        if name not in before:
-            lines.append(t(locale, "web.records.added", rule=name, status=match["status"],
-                           amount=_amount(match.get("max_award_cny"), locale)))
-    for name, match in before.items():
-        if name not in after:
-            lines.append(t(locale, "web.records.removed", rule=name, status=match["status"],
-                           amount=_amount(match.get("max_award_cny"), locale)))
-    for name in before.keys() & after.keys():
-        was, now = before[name], after[name]
-        if was["status"] != now["status"]:
-            lines.append(t(locale, "web.records.status_changed", rule=name, old=was["status"], new=now["status"]))
-        if was.get("max_award_cny") != now.get("max_award_cny"):
-            lines.append(t(locale, "web.records.amount_changed", rule=name,
-                           old=_amount(was.get("max_award_cny"), locale),
-                           new=_amount(now.get("max_award_cny"), locale)))
+    for change in compare(before, after):
+        was, now = change.before, change.after
+        if change.kind == "ruleset":
+            lines.append(t(locale, "web.records.ruleset", old=old.get("ruleset_version"),
+                           new=new.get("ruleset_version")))
+        elif change.kind == "total":
+            lines.append(t(locale, "web.records.total", old=_amount(old.get("total_max_award_cny"), locale),
+                           new=_amount(new.get("total_max_award_cny"), locale)))
+        elif change.kind == "added" and now is not None:
+            lines.append(t(locale, "web.records.added", rule=change.key, status=now.status,
+                           amount=_amount(now.amount, locale)))
+        elif change.kind == "removed" and was is not None:
+            lines.append(t(locale, "web.records.removed", rule=change.key, status=was.status,
+                           amount=_amount(was.amount, locale)))
+        elif change.kind == "status" and was is not None and now is not None:
+            lines.append(t(locale, "web.records.status_changed", rule=change.key, old=was.status, new=now.status))
+        elif change.kind == "amount" and was is not None and now is not None:
+            lines.append(t(locale, "web.records.amount_changed", rule=change.key,
+                           old=_amount(was.amount, locale), new=_amount(now.amount, locale)))
     return lines
 
 
@@ -98,7 +94,8 @@ def diff_report(records: list[AssessmentRecord], as_of: dt.date, locale: str) ->
 # --- the command ------------------------------------------------------------------------------
 
 
-def _settings() -> Settings:
+def load_settings() -> Settings:
+    """The settings from the environment; invalid ones exit 2 with one localised line."""
     from pydantic import ValidationError
 
     from bot.cli import InputError
@@ -123,26 +120,44 @@ async def _load(settings: Settings, since: dt.datetime | None, limit: int) -> li
         await store.close()
 
 
+async def _load_questions(settings: Settings, since: dt.datetime | None, limit: int) -> list[OwnerQuestion]:
+    from bot.store import open_store
+
+    store = open_store(settings.store_url, idle_ttl_seconds=settings.idle_ttl_seconds)
+    try:
+        return await store.list_questions(since=since, limit=limit)  # type: ignore[attr-defined]
+    finally:
+        await store.close()
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from bot.cli import InputError
 
-    settings = _settings()
+    settings = load_settings()
     locale = args.locale or settings.default_locale
     since = None
     if args.since:
         since = parse_since(args.since)
         if since is None:
             raise InputError(t(locale, "web.records.bad_since", value=args.since))
-    records = asyncio.run(_load(settings, since, args.limit))
+    from bot.questions.export import questions_csv, with_questions
+
+    json_out = args.format == "json"
+    records = asyncio.run(_load(settings, since, args.limit)) if json_out or args.kind == "assessments" else []
+    questions = asyncio.run(_load_questions(settings, since, args.limit)) if json_out or args.kind == "questions" \
+        else []
     if args.format == "json":
-        sys.stdout.write(json.dumps(records_json_data(records), ensure_ascii=False, indent=2) + "\n")
+        data = with_questions(records_json_data(records), questions)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif args.kind == "questions":
+        sys.stdout.write(questions_csv(questions))
     else:
         sys.stdout.write(records_csv(records))
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = load_settings()
     locale = args.locale or settings.default_locale
     records = asyncio.run(_load(settings, None, args.limit))
     sys.stdout.write(diff_report(records, dt.date.today(), locale) + "\n")
@@ -166,6 +181,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=("csv", "json"), default="csv", help=t(locale, "web.records.format_help"))
     export.add_argument("--since", default=None, metavar="DATE", help=t(locale, "web.records.since_help"))
     export.add_argument("--limit", type=_positive, default=100_000, help=t(locale, "web.records.limit_help"))
+    export.add_argument("--kind", choices=("assessments", "questions"), default="assessments",
+                        help=t(locale, "web.records.kind_help"))
     export.set_defaults(handler=cmd_export)
 
     diff = actions.add_parser("diff", help=t(locale, "web.records.diff_help"))

@@ -70,10 +70,12 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 def build_app(settings: Settings, telegram_options: dict | None = None) -> FastAPI:
     """The web app with the Telegram bot alongside (and its webhook route when configured)."""
+    from bot.questions.delivery import answers_alongside
     from bot.telegram_runner import install_webhook_route, telegram_alongside
     from bot.web.main import create_app
 
-    app = create_app(settings, background=[telegram_alongside(settings, telegram_options)])
+    app = create_app(settings, background=[telegram_alongside(settings, telegram_options),
+                                           answers_alongside(settings)])
     install_webhook_route(app, settings)
     return app
 

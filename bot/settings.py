@@ -6,9 +6,10 @@ Telegram token is the conventional ``TELEGRAM_BOT_TOKEN``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -50,10 +51,33 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(None, description="secret token Telegram must send "
                                                                         "with every webhook request")
     telegram_base_url: str | None = Field(None, description="Bot API base URL (tests point it at an emulator)")
+    telegram_bot_username: str | None = Field(None, description="the bot's @username without @, for the web "
+                                                                "widget's t.me deep link to change notices")
+    rules_dir: Path | None = Field(None, description="directory of the rule data to use instead of the packaged "
+                                                     "rules/data (a test ruleset, corrected rules)")
+    notify_refresh_after: str = Field("06-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+                                      description="MM-DD from which a year's accounts are final: 'awardbot notify' "
+                                                  "then asks subscribers once to refresh last year's figures")
+    notify_claim_lease_seconds: float = Field(900, gt=0, description="a notice claimed longer ago than this by a "
+                                                                     "run that never finished it is reported as "
+                                                                     "unconfirmed (its run died mid-send)")
+    link_token_minutes: float = Field(30, gt=0, description="minutes a web-to-Telegram subscription link stays valid")
 
     @property
     def store_url(self) -> str:
         return self.store or f"sqlite:///{(self.data_dir / 'awardbot.db').resolve()}"
+
+    @field_validator("notify_refresh_after")
+    @classmethod
+    def _a_day_of_every_year(cls, value: str) -> str:
+        month, day = value.split("-")
+        dt.date(2001, int(month), int(day))  # ValueError (a clear message) for 02-30, and 02-29 (not every year)
+        return value
+
+    @property
+    def refresh_after(self) -> tuple[int, int]:
+        month, day = self.notify_refresh_after.split("-")
+        return int(month), int(day)
 
     @property
     def idle_ttl_seconds(self) -> float:

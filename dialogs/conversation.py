@@ -28,7 +28,7 @@ from dialogs.commands import Command, parse_command
 from dialogs.first_message import facts_in_first_message
 from dialogs.flow import EVENTS_MORE, Ask, ask_for_key, event_index_of, next_ask, saved_answer
 from dialogs.parse import Ambiguous, Ok, parse_choice
-from dialogs.questions import PROFILE_QUESTIONS, QUESTIONS, Question
+from dialogs.questions import PROFILE_QUESTIONS, QUESTIONS, YEARLY_FIELDS, Question
 from dialogs.relevance import assess_answers, needed_facts
 from dialogs.render import (
     answer_text,
@@ -59,6 +59,26 @@ OFFER_RESULT_AFTER_UNKNOWNS = 3
 def start(locale: str = "zh-CN", as_of: dt.date | None = None) -> tuple[DialogState, Turn]:
     state = DialogState(locale=locale if locale in LOCALES else "zh-CN", as_of=as_of)
     state, turn = _advance(state, [t(state.locale, "dialog.welcome")])
+    return state, _finish(state, turn)
+
+
+def start_refresh(answers: dict[str, Any], locale: str = "zh-CN",
+                  as_of: dt.date | None = None) -> tuple[DialogState, Turn]:
+    """Start again from earlier answers (a yearly refresh): every answer is kept, and each yearly
+    figure among them (:data:`dialogs.questions.YEARLY_FIELDS`) is asked again first, its old value
+    shown; "skip" keeps it, a new answer replaces it — an old figure is never silently taken as this
+    year's. Answers the profile no longer accepts are dropped (asked again like any unknown)."""
+    kept: dict[str, Any] = {}
+    for key, value in answers.items():
+        if key in PROFILE_QUESTIONS:
+            try:
+                Profile.model_validate({key: value})
+            except ValidationError:
+                continue
+            kept[key] = value
+    state = DialogState(locale=locale if locale in LOCALES else "zh-CN", as_of=as_of, answers=kept,
+                        history=list(kept), recheck=[key for key in YEARLY_FIELDS if key in kept])
+    state, turn = _advance(state, [t(state.locale, "dialog.refresh_welcome")])
     return state, _finish(state, turn)
 
 
@@ -162,6 +182,8 @@ def _apply(state: DialogState, ask: Ask, reply: Reply, notice: list[str]) -> tup
         return state, _confirm_turn(state, ask, notice + said)
     if reply.reask or (not reply.record and not reply.unknown and not reply.keep):
         return state, _question_turn(state, ask, notice + said)
+    if ask.key in state.recheck and (reply.keep or reply.unknown):
+        state.recheck.remove(ask.key)
     if reply.keep:
         state.pending = None
         state.unknown_streak = 0
@@ -229,6 +251,8 @@ def _store(state: DialogState, ask: Ask, value: Any) -> str | None:
     if changed:
         _clear_dependents(state, question)
     state.history.append(ask.key)
+    if ask.key in state.recheck:
+        state.recheck.remove(ask.key)
     state.pending = None
     return None
 

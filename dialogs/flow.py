@@ -73,7 +73,12 @@ def _worth_asking(state: DialogState, key: str, needed: set[str]) -> tuple[bool,
 
 def next_ask(state: DialogState, as_of: dt.date, assessment: Assessment | None = None) -> Ask | None:
     """The first question of the table still worth asking; unknown facts before ask-backs about
-    ranges (an unknown fact may settle the rule and make the ask-back unnecessary)."""
+    ranges (an unknown fact may settle the rule and make the ask-back unnecessary). Facts to recheck
+    (a yearly refresh) come before all of them."""
+    for key in state.recheck:
+        ask = ask_for_key(state, key)
+        if ask is not None:
+            return Ask(ask.question, ask.event_index)
     assessment = assessment or assess_answers(state.answers, as_of)
     needed = needed_facts(assessment) - set(state.skipped)
     events = state.answers.get("events") or []

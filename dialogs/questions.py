@@ -284,3 +284,13 @@ def check_questions() -> None:
 
 
 check_questions()
+
+
+YEARLY_FIELDS = (
+    "newly_settled", "revenue_cny", "revenue_prev_cny", "software_staff", "software_staff_prev_max",
+    "software_revenue_cny", "software_revenue_prev_max_cny", "new_certifications", "activities",
+    "maas_enterprises_served", "online_platform_investment_cny", "compute_spend_cny", "informatisation_investment_cny",
+    "rnd_expense_cny", "rnd_expense_prev_cny", "invention_patents", "blockchain_invention_patents", "events",
+)
+"""Profile fields that describe one year (the last full year, the year before, what happened in it): a
+yearly refresh asks each of them again (in the table's order), showing the old answer."""

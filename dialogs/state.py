@@ -65,6 +65,8 @@ class DialogState(BaseModel):
     shown_messages: list[str] = Field(default_factory=list)  # the last turn's messages, for a reload or a retry
     draft: dict[str, list[str]] = Field(default_factory=dict)  # multi-select toggles not yet submitted
     shown_result: ResultSnapshot | None = None  # the result last shown, so a change answers with what moved
+    recheck: list[str] = Field(default_factory=list)  # answered facts to ask again first (a yearly refresh:
+    # last year's figures), each showing its saved answer, which "skip" keeps
     deliveries: list[int] = Field(default_factory=list)  # the channel's ids of the last messages applied
     # (Telegram's update_id), so a redelivered one is not applied again; a set, not a maximum, as
     # Telegram may restart its numbering after a quiet week
@@ -82,7 +84,7 @@ class DialogState(BaseModel):
                    else value for key, value in self.answers.items()}
         return self.model_copy(update={
             "answers": answers, "skipped": list(self.skipped), "history": list(self.history),
-            "trail": list(self.trail), "refine_declined": list(self.refine_declined),
+            "trail": list(self.trail), "refine_declined": list(self.refine_declined), "recheck": list(self.recheck),
             "shown_messages": list(self.shown_messages), "deliveries": list(self.deliveries),
             "draft": {key: list(value) for key, value in self.draft.items()}})
 

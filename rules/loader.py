@@ -124,10 +124,24 @@ def load_ruleset(data_dir: Path = DATA_DIR) -> Ruleset:
     return Ruleset(documents, tuple(rules), {**table.facts, **table.event}, digest.hexdigest()[:16], vocabulary)
 
 
+_default_dir = DATA_DIR
+
+
+def use_rules_dir(data_dir: Path | None) -> None:
+    """Make :func:`default_ruleset` load ``data_dir`` instead of the packaged rules (None: the packaged
+    ones again). Channels call it once at start with the ``AWARDBOT_RULES_DIR`` setting (a test
+    ruleset, or rules corrected ahead of a release)."""
+    global _default_dir
+    chosen = DATA_DIR if data_dir is None else Path(data_dir)
+    if chosen != _default_dir:
+        _default_dir = chosen
+        default_ruleset.cache_clear()
+
+
 @functools.cache
 def default_ruleset() -> Ruleset:
-    """The packaged rules, loaded once per process."""
-    return load_ruleset()
+    """The rules in use (the packaged ones unless :func:`use_rules_dir` chose others), loaded once per process."""
+    return load_ruleset(_default_dir)
 
 
 def canonical_json(obj: object) -> str:

@@ -1,6 +1,7 @@
 """Async store for conversation state and finished assessments (SQLite or Redis).
 
-Open one with ``open_store(url)``; change a conversation only through ``Store.update``.
+Open one with ``open_store(url)``; change a conversation only through ``Store.update``. Both back ends
+also keep subscriptions, their notice outbox and link tokens (:mod:`bot.store.subscriptions`).
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from bot.store.base import (
     StoreError,
 )
 from bot.store.models import AssessmentRecord, Conversation
+from bot.store.subscriptions import LinkTake, OutboxNotice, Subscription
 
 __all__ = [
     "AssessmentRecord",
     "Conversation",
     "ConversationExists",
+    "LinkTake",
+    "OutboxNotice",
     "Store",
     "StoreConflict",
     "StoreError",
+    "Subscription",
     "open_store",
 ]
 

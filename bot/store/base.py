@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Self, TypeVar
 
 from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, new_incarnation
+from bot.store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +92,9 @@ def _check_key(key: str) -> None:
         raise ValueError("a conversation key must be a non-empty string")
 
 
-class Store(ABC):
-    """Async store for conversation state and finished assessment records."""
+class Store(SubscriptionStore, ABC):
+    """Async store for conversation state and finished assessment records (and, from
+    :class:`SubscriptionStore`, subscriptions, their outbox and link tokens)."""
 
     def __init__(
         self,

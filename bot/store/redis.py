@@ -7,6 +7,7 @@ Keys, under a configurable prefix (default ``awardbot:``):
 - ``rec:<id>``: hash per assessment record (profile and result as JSON text; ``counted``: its summary).
 - ``recs:by-time``: sorted set of record ids scored by creation time (epoch seconds).
 - ``recs:by-conv:<conversation key>``: set of the conversation's record ids, for ``forget``.
+- subscriptions, the notice outbox and link tokens: see :mod:`bot.store.redis_subscriptions`.
 
 Records have no TTL: they are the staff's records and outlive expired conversations.
 """
@@ -29,6 +30,8 @@ from bot.store.base import (
     key_for_log,
 )
 from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, as_utc
+from bot.store.questions_redis import RedisQuestions
+from bot.store.redis_subscriptions import RedisSubscriptions
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ SUMMARY_FIELD = "counted"
 SUMMARY_BATCH = 500
 
 
-class RedisStore(Store):
+class RedisStore(RedisQuestions, RedisSubscriptions, Store):
     """Conversation and record store on a Redis server."""
 
     def __init__(
@@ -86,6 +89,7 @@ class RedisStore(Store):
         self._redis = aioredis.Redis.from_url(url, decode_responses=True)
         self._write_if_unchanged_script = self._redis.register_script(_WRITE_IF_UNCHANGED_LUA)
         self._add_record_script = self._redis.register_script(_ADD_RECORD_LUA)
+        self._register_subscription_scripts()
         self._idle_ttl_ms = max(1, round(self.idle_ttl_seconds * 1000))
 
     # -- key names -----------------------------------------------------------------------------
@@ -227,6 +231,7 @@ class RedisStore(Store):
                 except WatchError:
                     log.debug("conversation %s changed while being forgotten; retrying", key_for_log(conversation_key))
                     continue
+                removed += await self._forget_subscription_keys(conversation_key)
                 log.debug("forgot conversation %s: %d items", key_for_log(conversation_key), removed)
                 return removed
         raise StoreConflict(f"conversation {conversation_key!r} kept changing while being forgotten")

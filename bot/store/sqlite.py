@@ -35,6 +35,12 @@ from bot.store.base import (
     key_for_log,
 )
 from bot.store.models import AssessmentRecord, CasToken, Conversation, RecordSummary, as_utc
+from bot.store.questions_sqlite import SqliteQuestions
+from bot.store.sqlite_subscriptions import (
+    SqliteSubscriptions,
+    create_subscription_tables,
+    forget_subscription_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +152,7 @@ def _would_wait(exc: sqlite3.OperationalError) -> bool:
     return getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_BUSY) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
-class SqliteStore(Store):
+class SqliteStore(SqliteQuestions, SqliteSubscriptions, Store):
     """Conversation and record store in one SQLite file (created with its directory if missing)."""
 
     def __init__(
@@ -160,6 +166,7 @@ class SqliteStore(Store):
         super().__init__(idle_ttl_seconds=idle_ttl_seconds, max_attempts=max_attempts)
         self.path = Path(path)
         self._db = _connect(self.path, busy_timeout_ms)
+        create_subscription_tables(self._db)
         self._reader = _connect_reader(self.path)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="awardbot-sqlite")
         self._closed = False
@@ -181,6 +188,9 @@ class SqliteStore(Store):
             if not _would_wait(exc):
                 raise
         return await self._run(operation, self._db, *args)
+
+    def _transaction(self):  # noqa: ANN202 - a context manager
+        return _immediate_transaction(self._db)
 
     def _live_after(self) -> float:
         """Conversations updated at or before this moment have expired."""
@@ -317,10 +327,11 @@ class SqliteStore(Store):
                 "DELETE FROM records WHERE conversation_key = ?", (conversation_key,)
             ).rowcount
             self._db.execute("DELETE FROM record_summaries WHERE conversation_key = ?", (conversation_key,))
+            subscription_rows = forget_subscription_rows(self._db, conversation_key)
         log.debug(
             "forgot conversation %s: %d conversation, %d records", key_for_log(conversation_key), conversations, records
         )
-        return conversations + records
+        return conversations + records + subscription_rows
 
     # -- lifecycle -----------------------------------------------------------------------------
 

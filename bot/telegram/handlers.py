@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.conversation_service import ConversationService
+from bot.telegram.ask import register_ask_handlers
 from bot.telegram.callbacks import CallbackHandlers
 from bot.telegram.errors import on_error
 from bot.telegram.faq_reply import faq_messages, search_faq
@@ -170,6 +171,7 @@ def register_handlers(application: Application, service: ConversationService,
     With ``public_base_url`` a result offers a link to its printable report."""
     buttons = CallbackHandlers(service, public_base_url)
     chat = ChatHandlers(service, buttons)
+    register_ask_handlers(application, service, buttons)  # /ask and "转人工": a group before these
     for name in ("start", "restart", "back", "summary", "lang", "faq", "forget", "help"):
         application.add_handler(CommandHandler(name, getattr(chat, name)))
     application.add_handler(CallbackQueryHandler(buttons.question, pattern=rf"^{QUESTION_PREFIX}:"))

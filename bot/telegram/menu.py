@@ -16,7 +16,7 @@ from locales import t
 
 log = logging.getLogger(__name__)
 
-COMMAND_NAMES = ("start", "back", "summary", "restart", "lang", "faq", "forget", "help")
+COMMAND_NAMES = ("start", "back", "summary", "restart", "lang", "faq", "ask", "forget", "help")
 MENU_LANGUAGES = {"zh": "zh-CN", "en": "en"}
 """Telegram ``language_code`` -> locale of the command descriptions."""
 

@@ -22,8 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.web.errors import locale_from_header
 from locales import t
 
-NO_STORE_PREFIXES = ("/api/sessions", "/api/records")
-"""Conversations, reports (company figures) and records: never kept by a browser or proxy cache."""
+NO_STORE_PREFIXES = ("/api/sessions", "/api/records", "/api/questions")
+"""Conversations, reports (company figures), records and questions: never kept by a browser or proxy cache."""
 
 BASE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "

@@ -27,7 +27,7 @@ from bot.store import Store, open_store
 from bot.web.errors import ApiError, install_error_handlers
 from bot.web.hardening import Hardening, content_security_policies
 from bot.web.rate_limits import RateLimiter
-from bot.web.routers import faq, overview, pages, records, sessions
+from bot.web.routers import faq, overview, pages, questions, records, sessions
 from bot.web.schemas import Health
 from bot.web.session_ids import SessionIds
 
@@ -99,6 +99,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
                background: Sequence[Background] = ()) -> FastAPI:
     """The ASGI app. ``store``: an open store the caller owns (else one is opened from ``settings``)."""
     settings = settings or Settings()
+    if settings.rules_dir is not None:
+        from rules.loader import use_rules_dir
+
+        use_rules_dir(settings.rules_dir)
     app = FastAPI(
         title="awardbot",
         summary="Which Chongqing software-industry awards can an enterprise claim: chat API, widget, FAQ",
@@ -117,6 +121,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.include_router(sessions.router)
     app.include_router(faq.router)
     app.include_router(records.router)
+    app.include_router(questions.owner_router)
+    app.include_router(questions.staff_router)
     app.include_router(overview.router)
     app.include_router(pages.router)
     docs_scripts = _serve_api_docs_offline(app)

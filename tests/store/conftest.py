@@ -99,8 +99,14 @@ class SqliteBackend(Backend):
             summaries = db.execute(
                 "SELECT id FROM record_summaries WHERE conversation_key = ?", (conversation_key,)
             ).fetchall()
+            subscription_rows = [
+                f"{table} row"
+                for table, column in (("subscriptions", "key"), ("notices", "subscription_key"),
+                                      ("link_tokens", "conversation_key"))
+                for _ in db.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (conversation_key,)).fetchall()
+            ]
         return ([f"conversations row {k}" for (k,) in conversations] + [f"records row {i}" for (i,) in records]
-                + [f"record_summaries row {i}" for (i,) in summaries])
+                + [f"record_summaries row {i}" for (i,) in summaries] + subscription_rows)
 
     def raw_conversation_exists(self, key: str) -> bool:
         with self._connect() as db:
@@ -145,8 +151,15 @@ class RedisBackend(Backend):
             if name in (
                 f"{self.key_prefix}conv:{conversation_key}",
                 f"{self.key_prefix}recs:by-conv:{conversation_key}",
+                f"{self.key_prefix}sub:{conversation_key}",
+                f"{self.key_prefix}ntcs:by-sub:{conversation_key}",
+                f"{self.key_prefix}lnks:by-conv:{conversation_key}",
             ):
                 traces.append(f"key {name}")
+            elif name.startswith(f"{self.key_prefix}ntc:") and self.client.hget(name, "subscription_key") == conversation_key:
+                traces.append(f"notice hash {name}")
+            elif name.startswith(f"{self.key_prefix}lnk:") and self.client.hget(name, "conversation_key") == conversation_key:
+                traces.append(f"link token hash {name}")
             elif (
                 name.startswith(f"{self.key_prefix}rec:")
                 and self.client.hget(name, "conversation_key") == conversation_key

@@ -1,4 +1,5 @@
-"""``GET /api/records``: finished assessments for the staff, as JSON or CSV (bearer token only)."""
+"""``GET /api/records``: finished assessments (and the questions left for the help desk) for the staff,
+as JSON or CSV (bearer token only)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from bot.questions.export import questions_csv, with_questions
 from bot.records_export import parse_since, records_csv, records_json_data
 from bot.web.deps import ServiceDep, require_staff
 from bot.web.errors import error_responses
@@ -28,6 +30,9 @@ async def list_records(
     since: Annotated[str | None, Query(description="only records created on or after this date (YYYY-MM-DD) "
                                                    "or moment (ISO 8601)")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_RECORDS)] = 1000,
+    kind: Annotated[Literal["assessments", "questions"], Query(
+        description="CSV only: the assessment records (default) or the questions left for the help desk; "
+                    "JSON has both (``records`` and ``questions``)")] = "assessments",
 ) -> Response:
     """Newest first. Needs ``Authorization: Bearer <AWARDBOT_STAFF_TOKEN>``."""
     start: dt.datetime | None = None
@@ -36,8 +41,12 @@ async def list_records(
         if start is None:
             raise RequestValidationError([{"type": "date_parsing", "loc": ("query", "since"),
                                            "msg": "not a date", "input": since}])
+    questions = await service.store.list_questions(since=start, limit=limit)  # type: ignore[attr-defined]
+    if format == "csv" and kind == "questions":
+        return Response(questions_csv(questions), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="awardbot-questions.csv"'})
     records = await service.store.list_records(since=start, limit=limit)
     if format == "csv":
         return Response(records_csv(records), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="awardbot-records.csv"'})
-    return JSONResponse(records_json_data(records))
+    return JSONResponse(with_questions(records_json_data(records), questions))

@@ -68,6 +68,8 @@
     list.textContent = "";
     results.forEach(function (result) {
       var item = el("li", "faq-result");
+      item.setAttribute("data-rule-id", result.rule_id || "");  /* staff_questions.js cites it */
+      item.setAttribute("data-title", result.title || result.clause_id || "");
       var heading = el("h2", null, result.title || result.clause_id);
       heading.appendChild(document.createTextNode(" "));
       heading.appendChild(el("span", "faq-id", result.clause_id || ""));

@@ -43,7 +43,9 @@
     turn: null,
     busy: false,
     renderedTurns: 0,
-    messageCount: 0
+    messageCount: 0,
+    askRequestId: null,
+    shownAnswers: {}
   };
   var ui = {};
 
@@ -142,6 +144,8 @@
     ui.send = el("button", { type: "submit", className: "ab-send" });
     ui.form = el("form", { className: "ab-form", onsubmit: onSubmit }, [ui.inputLabel, ui.input, ui.send]);
     ui.status = el("div", { className: "ab-status", role: "status", "aria-live": "polite" });
+    ui.answerArea = el("div", { className: "ab-answer" }, [ui.options, ui.form, ui.status]);
+    buildAsk();
 
     ui.panel = el("section", { id: "ab-panel", className: "ab-panel", role: "dialog", "aria-modal": "false",
                                "aria-labelledby": "ab-title", hidden: true }, [
@@ -151,7 +155,8 @@
       ]),
       ui.progress,
       ui.log,
-      el("div", { className: "ab-answer" }, [ui.options, ui.form, ui.status])
+      ui.answerArea,
+      ui.askForm
     ]);
     ui.panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") closePanel();
@@ -177,6 +182,7 @@
     ui.inputLabel.textContent = s("input_label");
     ui.log.setAttribute("aria-label", s("log_label"));
     ui.send.textContent = s("send");
+    applyAskStrings();
     ui.panel.setAttribute("lang", state.locale);  // each message carries its own lang
   }
 
@@ -249,8 +255,10 @@
     if (result.status === 404) { forgetSession(); await startSession(s("session_gone")); return; }
     if (!result.ok) { failed(result); return; }
     clearLog();
+    state.shownAnswers = {};
     (result.data.history || []).forEach(appendHistoryEntry);
     await showTurn(result.data);
+    await showStaffAnswers();
   }
 
   function forgetSession() {
@@ -351,7 +359,7 @@
   function setBusy(busy) {
     state.busy = busy;
     ui.panel.setAttribute("aria-busy", busy ? "true" : "false");
-    Array.prototype.forEach.call(ui.panel.querySelectorAll(".ab-answer button, .ab-answer input, .ab-tools button"),
+    Array.prototype.forEach.call(ui.panel.querySelectorAll(".ab-answer button, .ab-answer input, .ab-tools button, .ab-ask button"),
       function (node) {
         if (busy) node.setAttribute("aria-disabled", "true");
         else node.removeAttribute("aria-disabled");
@@ -515,6 +523,129 @@
     var node = el("div", { className: "ab-result", lang: lang, "aria-live": "off" }, parts);
     ui.log.appendChild(node);
     return node;
+  }
+
+  // --- ask a person: a question for the help desk, and the staff's answers -----------------
+
+  /* The form replaces the answer controls while it is open; the question on screen stays as it is. */
+  function buildAsk() {
+    ui.askOpen = el("button", { type: "button", className: "ab-option ab-secondary ab-ask-open", onclick: openAsk });
+    ui.answerArea.appendChild(el("div", { className: "ab-row ab-ask-row" }, [ui.askOpen]));
+    ui.askTitle = el("h3", { id: "ab-ask-title", className: "ab-ask-title" });
+    ui.askLead = el("p", { className: "ab-hint" });
+    ui.askLabel = el("label", { className: "ab-ask-label", "for": "ab-ask-text" });
+    ui.askText = el("textarea", { id: "ab-ask-text", className: "ab-input ab-ask-text", rows: "3", maxlength: "1000" });
+    ui.askLegend = el("legend", { className: "ab-ask-label" });
+    ui.askYesLabel = el("span");
+    ui.askNoLabel = el("span");
+    ui.askYes = el("input", { type: "radio", name: "ab-ask-consent", value: "yes" });
+    ui.askNo = el("input", { type: "radio", name: "ab-ask-consent", value: "no" });
+    ui.askSend = el("button", { type: "submit", className: "ab-option ab-primary" });
+    ui.askCancel = el("button", { type: "button", className: "ab-option ab-secondary", onclick: closeAsk });
+    ui.askStatus = el("div", { className: "ab-ask-status", role: "alert" });
+    ui.askForm = el("form", { className: "ab-ask", "aria-labelledby": "ab-ask-title", hidden: true,
+                              onsubmit: sendQuestion }, [
+      ui.askTitle, ui.askLead, ui.askLabel, ui.askText,
+      el("fieldset", { className: "ab-ask-consent" }, [
+        ui.askLegend,
+        el("label", { className: "ab-check" }, [ui.askYes, ui.askYesLabel]),
+        el("label", { className: "ab-check" }, [ui.askNo, ui.askNoLabel])
+      ]),
+      el("div", { className: "ab-row" }, [ui.askSend, ui.askCancel]),
+      ui.askStatus
+    ]);
+  }
+
+  function applyAskStrings() {
+    ui.askOpen.textContent = s("ask_open");
+    ui.askOpen.setAttribute("title", s("ask_open_label"));
+    ui.askTitle.textContent = s("ask_title");
+    ui.askLead.textContent = s("ask_lead");
+    ui.askLabel.textContent = s("ask_label");
+    ui.askLegend.textContent = s("ask_consent");
+    ui.askYesLabel.textContent = s("ask_consent_yes");
+    ui.askNoLabel.textContent = s("ask_consent_no");
+    ui.askSend.textContent = s("ask_send");
+    ui.askCancel.textContent = s("ask_cancel");
+  }
+
+  function openAsk() {
+    if (state.busy || !state.sessionId) return;
+    state.askRequestId = null;  // a new question: a new request id when it is sent
+    ui.askText.value = "";
+    ui.askYes.checked = ui.askNo.checked = false;
+    ui.askStatus.textContent = "";
+    ui.answerArea.hidden = true;
+    ui.askForm.hidden = false;
+    ui.askText.focus();
+  }
+
+  function closeAsk() {
+    ui.askForm.hidden = true;
+    ui.answerArea.hidden = false;
+    focusAnswer();
+  }
+
+  function requestId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  async function sendQuestion(event) {
+    event.preventDefault();
+    if (state.busy) return;
+    var text = ui.askText.value.trim();
+    var problem = !text ? s("ask_empty") : text.length > 1000 ? s("ask_too_long", { limit: 1000 })
+      : !(ui.askYes.checked || ui.askNo.checked) ? s("ask_consent_needed") : "";
+    if (problem) {
+      ui.askStatus.textContent = problem;
+      (problem === s("ask_consent_needed") ? ui.askYes : ui.askText).focus();
+      return;
+    }
+    state.askRequestId = state.askRequestId || requestId();  // kept for a retry: the question is left once
+    var result = await request("POST", "/api/sessions/" + encodeURIComponent(state.sessionId) + "/questions",
+                               { text: text, consent: ui.askYes.checked, request_id: state.askRequestId }, 1);
+    if (!result.ok) {
+      ui.askStatus.textContent = (result.data && result.data.message) || s("error_network");
+      return;
+    }
+    state.askRequestId = null;
+    appendMessage("user", text, state.locale);
+    ui.log.appendChild(el("div", { className: "ab-note ab-ask-sent", lang: state.locale,
+                                   text: (result.data.messages || []).join(" ") }));
+    ui.log.scrollTop = ui.log.scrollHeight;
+    closeAsk();
+  }
+
+  /* Answers staff gave since the widget was last open are "new" (the server marks them delivered
+   * as it hands them out); earlier ones are shown again, not as new. */
+  async function showStaffAnswers() {
+    if (!state.sessionId) return;
+    var result;
+    try { result = await api("GET", "/api/sessions/" + encodeURIComponent(state.sessionId) + "/questions"); }
+    catch (e) { return; }
+    if (!result.ok) return;
+    (result.data.questions || []).forEach(function (question) {
+      if (!question.answer || state.shownAnswers[question.id]) return;
+      state.shownAnswers[question.id] = true;
+      var heading = el("h3", { className: "ab-staff-title", text: s("answer_title") }, question.new ? [
+        el("span", { className: "ab-badge ab-new", text: s("answer_new") })
+      ] : []);
+      var parts = [heading,
+        el("p", { className: "ab-staff-question", text: s("answer_question", { text: question.text }) }),
+        el("p", { className: "ab-staff-text", text: question.answer.text })];
+      if ((question.answer.citations || []).length) {
+        parts.push(el("h4", { className: "ab-section-title", text: s("answer_sources") }));
+        question.answer.citations.forEach(function (citation) {
+          parts.push(el("div", { className: "ab-staff-source" }, [
+            el("div", { className: "ab-card-title", text: citation.title }), citationBlock(citation)]));
+        });
+      }
+      ui.log.appendChild(el("section", { className: "ab-staff-answer" + (question.new ? " ab-staff-new" : ""),
+                                         "aria-label": s("answer_title") }, parts));
+    });
+    ui.log.scrollTop = ui.log.scrollHeight;
   }
 
   // --- start -----------------------------------------------------------------------------
