@@ -15,7 +15,7 @@ from typing import Any
 from bot.session_record import SessionRecord, load_record
 from bot.store import AssessmentRecord, Store
 from bot.store.base import key_for_log
-from dialogs.conversation import current_turn, restart, start, step
+from dialogs.conversation import current_turn, restart, start, start_refresh, step
 from dialogs.selection import toggle_option
 from dialogs.state import DialogState
 from dialogs.turn import Turn
@@ -103,6 +103,18 @@ class ConversationService:
         _, (turn, finished) = await self.store.update(key, apply)
         if finished is not None:
             await self._record(key, finished, turn, channel)
+        return turn
+
+    async def start_refresh(self, key: str, answers: dict[str, Any], locale: str,
+                            delivery: int | None = None) -> Turn:
+        """Start the conversation ``key`` again from earlier ``answers`` (the yearly refresh): the yearly
+        figures are asked again, the old value shown (:func:`dialogs.conversation.start_refresh`)."""
+        def begin(_old: str | None) -> tuple[str, Turn]:
+            state, turn = start_refresh(answers, locale)
+            state.delivered(delivery)
+            return SessionRecord(dialog=state).showing(turn).to_json(), turn
+
+        _, turn = await self.store.update(key, begin)
         return turn
 
     async def toggle(self, key: str, question_key: str, option_id: str) -> list[str] | None:

@@ -115,7 +115,7 @@ def notices_for(subscription: Subscription, ruleset: Ruleset, as_of: dt.date, re
     profile = Profile.model_validate(subscription.answers)
     fresh = digest_of_assessment(ruleset, assess(ruleset, profile.facts(), as_of, near_misses=False))
     notices = []
-    old = ResultDigest.model_validate(subscription.last_sent)
+    old = ResultDigest.stored(subscription.last_sent)
     changes = notice_changes(old, fresh)
     if changes:
         locale = subscription.locale
@@ -123,7 +123,7 @@ def notices_for(subscription: Subscription, ruleset: Ruleset, as_of: dt.date, re
             "locale": locale,
             "messages": [notice_text(ruleset, old, fresh, changes, locale)],
             "details": notice_details(ruleset, changes, locale),
-            "last_sent": digest_after_notice(old, fresh, changes).model_dump(mode="json"),
+            "last_sent": digest_after_notice(old, fresh, changes).to_stored(),
             "changes": [f"{change.kind} {change.key}" for change in changes],
         }
         notices.append(OutboxNotice(id=notice_id(subscription.key, old, changes), subscription_key=subscription.key,

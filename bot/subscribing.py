@@ -32,7 +32,7 @@ def subscription_for(key: str, chat_id: int, state: DialogState, today: dt.date 
     digest = digest_of_assessment(ruleset, assess(ruleset, state.facts(), as_of, near_misses=False))
     return Subscription(key=key, chat_id=chat_id, locale=state.locale,
                         answers=state.model_dump(mode="json")["answers"], answered_on=as_of,
-                        last_sent=digest.model_dump(mode="json"),
+                        last_sent=digest.to_stored(),
                         refreshed_year=previous.refreshed_year if previous else None,
                         created_at=previous.created_at if previous else time.time())
 

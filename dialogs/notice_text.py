@@ -1,12 +1,13 @@
 """The change notice in words: one phone screen unasked, the clauses' text on request. Pure.
 
-:func:`notice_text` says what changed and why — each change with its clause, its citation (document
-and article) and the date that matters (window end, as-of date), the total before and after, and
+:func:`notice_text` says what changed and why — each change with its clause (its title and citation:
+document and article; owners never read internal rule ids) and the date that matters (window end, as-of date), the total before and after, and
 why (the policy data changed, or only the date moved) — in at most :data:`NOTICE_LIMIT`
 characters; changes that do not fit are counted ("and 2 more: see the details").
 :func:`notice_details` gives each changed clause's verbatim excerpt, as the result's detail
 buttons do. :func:`refresh_text` is the yearly "refresh last year's figures" prompt. Titles come
-from the ruleset in the notice's language; a clause the rules no longer hold is named by its id.
+from the ruleset in the notice's language; a clause the rules no longer hold is named by
+its citation.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ DETAIL_LIMIT = 3500
 
 def _title(ruleset: Ruleset, match: MatchDigest, locale: str) -> str:
     rule = ruleset.by_id.get(match.rule_id)
-    return rule.title.get(locale) if rule is not None else match.clause_id
+    return rule.title.get(locale) if rule is not None else t(locale, "notice.removed_title")
 
 
 def _citation(match: MatchDigest) -> str:
@@ -35,7 +36,7 @@ def change_line(ruleset: Ruleset, change: Change, locale: str) -> str:
     """One change in one line."""
     match = change.after or change.before
     assert match is not None
-    params = {"title": _title(ruleset, match, locale), "clause": match.clause_id, "citation": _citation(match)}
+    params = {"title": _title(ruleset, match, locale), "citation": _citation(match)}
     money = lambda value: format_cny(value, locale)  # noqa: E731
     if change.kind == "new_award":
         return t(locale, "notice.change.new_award", amount=money(match.amount), **params)
@@ -94,7 +95,7 @@ def notice_details(ruleset: Ruleset, changes: list[Change], locale: str, limit: 
         seen.add(match.rule_id)
         rule = ruleset.by_id.get(match.rule_id)
         if rule is None:
-            parts.append(t(locale, "notice.details.removed_clause", clause=match.clause_id))
+            parts.append(t(locale, "notice.details.removed_clause", citation=_citation(match)))
         else:
             parts.append(t(locale, "notice.details.quote", citation=_citation(match),
                            quote=rule.excerpt or rule.quote))

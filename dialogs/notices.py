@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -39,8 +38,9 @@ ChangeKind = Literal[
 NOTICE_KINDS = ("new_award", "lost_award", "amount", "expired", "closing")
 
 
-class MatchDigest(BaseModel):
-    """One match as a digest keeps it."""
+@dataclass(frozen=True, slots=True)
+class MatchDigest:
+    """One match as a digest keeps it (a dataclass: a notify run builds hundreds of thousands)."""
 
     rule_id: str
     clause_id: str
@@ -61,10 +61,30 @@ class ResultDigest(BaseModel):
     matches: dict[str, MatchDigest] = Field(default_factory=dict)
     warned_closing: list[str] = Field(default_factory=list)  # "<match key>@<window end>" already announced
 
-    def fingerprint(self) -> str:
-        """A short stable hash of everything in the digest (the date aside: a digest re-dated is the same)."""
-        data = self.model_dump(mode="json", exclude={"as_of"})
-        return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    def to_stored(self) -> dict[str, Any]:
+        """The digest as JSON-ready data (what :meth:`stored` reads; the same as ``model_dump(mode="json")``)."""
+        return {"as_of": self.as_of.isoformat(), "ruleset_version": self.ruleset_version, "total_cny": self.total_cny,
+                "matches": {key: {"rule_id": m.rule_id, "clause_id": m.clause_id, "status": m.status,
+                                  "amount": m.amount, "counted": m.counted,
+                                  "window_to": m.window_to.isoformat() if m.window_to else None,
+                                  "document": m.document, "article": m.article}
+                            for key, m in self.matches.items()},
+                "warned_closing": list(self.warned_closing)}
+
+    @classmethod
+    def stored(cls, data: dict[str, Any]) -> ResultDigest:
+        """A digest as ``model_dump(mode="json")`` wrote it, read without per-field validation (a notify run
+        reads one per subscriber); anything else is validated (and refused with ``ValidationError``)."""
+        try:
+            matches = {key: MatchDigest(
+                rule_id=m["rule_id"], clause_id=m["clause_id"], status=m["status"], amount=m["amount"],
+                counted=m["counted"], window_to=dt.date.fromisoformat(m["window_to"]) if m["window_to"] else None,
+                document=m["document"], article=m["article"]) for key, m in data["matches"].items()}
+            return cls.model_construct(as_of=dt.date.fromisoformat(data["as_of"]),
+                                       ruleset_version=data["ruleset_version"], total_cny=data["total_cny"],
+                                       matches=matches, warned_closing=list(data["warned_closing"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return cls.model_validate(data)
 
 
 def match_key(rule_id: str, event_index: int | None) -> str:
@@ -77,20 +97,34 @@ def _number(value: float | None) -> float | None:
 
 def digest_of_assessment(ruleset: Ruleset, assessment: Assessment) -> ResultDigest:
     """The digest of an engine assessment (every match, any status)."""
-    matches: dict[str, MatchDigest] = {}
-    for match in assessment.matches:
-        matches[match_key(match.rule.rule_id, match.event_index)] = _match_digest(ruleset, match)
-    return ResultDigest(as_of=assessment.as_of, ruleset_version=assessment.ruleset_version,
-                        total_cny=_number(assessment.total_max_award_cny) or 0, matches=matches)
+    parts = _rule_parts(ruleset)
+    matches = {match_key(match.rule.rule_id, match.event_index): _match_digest(parts, match)
+               for match in assessment.matches}
+    return ResultDigest.model_construct(as_of=assessment.as_of, ruleset_version=assessment.ruleset_version,
+                                        total_cny=_number(assessment.total_max_award_cny) or 0, matches=matches,
+                                        warned_closing=[])
 
 
-def _match_digest(ruleset: Ruleset, match: Match) -> MatchDigest:
+_RULE_PARTS: dict[int, tuple[Ruleset, dict[str, tuple[str, dt.date | None, str, str]]]] = {}
+
+
+def _rule_parts(ruleset: Ruleset) -> dict[str, tuple[str, dt.date | None, str, str]]:
+    """rule id → (clause id, window end, document number, article), worked out once per ruleset."""
+    cached = _RULE_PARTS.get(id(ruleset))
+    if cached is None or cached[0] is not ruleset:
+        parts = {rule.rule_id: (rule.clause_id, ruleset.window_of(rule).end, ruleset.document_of(rule).number,
+                                rule.article) for rule in ruleset.rules}
+        cached = _RULE_PARTS[id(ruleset)] = (ruleset, parts)
+    return cached[1]
+
+
+def _match_digest(parts: dict[str, tuple[str, dt.date | None, str, str]], match: Match) -> MatchDigest:
     rule = match.rule
-    return MatchDigest(rule_id=rule.rule_id, clause_id=rule.clause_id, status=match.status,
-                       amount=_number(match.amount.value),
-                       counted=match.counted and match.amount.value is not None and rule.benefit != "loan",
-                       window_to=ruleset.window_of(rule).end, document=ruleset.document_of(rule).number,
-                       article=rule.article)
+    clause_id, window_to, document, article = parts[rule.rule_id]
+    amount = match.amount.value
+    return MatchDigest(rule_id=rule.rule_id, clause_id=clause_id, status=match.status, amount=_number(amount),
+                       counted=match.counted and amount is not None and rule.benefit != "loan",
+                       window_to=window_to, document=document, article=article)
 
 
 def digest_of_json(result: dict[str, Any]) -> ResultDigest:
@@ -195,8 +229,11 @@ def digest_after_notice(old: ResultDigest, new: ResultDigest, changes: list[Chan
 
 
 def notice_id(subscription_key: str, old: ResultDigest, changes: list[Change]) -> str:
-    """The outbox id of the notice of ``changes`` to this subscriber: the same inputs, the same id."""
-    identity = "|".join([subscription_key, old.fingerprint(), *sorted(c.identity() for c in changes)])
+    """The outbox id of the notice of ``changes`` to this subscriber: the same inputs, the same id. The
+    result it was last sent is named by its date, ruleset and total (so the same change announced again
+    later, after it was undone, is a new notice)."""
+    base = f"{old.as_of}|{old.ruleset_version}|{old.total_cny}"
+    identity = "|".join([subscription_key, base, *sorted(c.identity() for c in changes)])
     return hashlib.sha256(identity.encode()).hexdigest()[:32]
 
 

@@ -20,6 +20,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.conversation_service import ConversationService
+from bot.subscribing import follow_result
 from bot.telegram.keyboards import (
     REPORT,
     Action,
@@ -115,6 +116,9 @@ class CallbackHandlers:
         """Send ``turn`` with its keyboard, marking the message that carries it."""
         await send_turn(context.bot, _chat_id(update), turn, chat_data(context), lead or [],
                         store=self.service.store, with_report=self.public_base_url is not None)
+        if turn.done and turn.result is not None:  # a subscription follows the result the owner sees
+            key = conversation_key(_chat_id(update))
+            await follow_result(self.service.store, key, _chat_id(update), await self.service.state(key))
 
     async def question(self, update: Update, context: Context) -> None:
         query, key, message, marks = await self._press(update)

@@ -32,8 +32,15 @@ from bot.telegram.keyboards import (
     finished_keyboard,
 )
 from bot.telegram.menu import set_chat_menu
+from bot.telegram.notices import (
+    NOTICE_DETAILS_PREFIX,
+    NOTICE_REFRESH_PREFIX,
+    SUBSCRIBE_DATA,
+    UNSUBSCRIBE_DATA,
+)
 from bot.telegram.render import plain_parts
 from bot.telegram.replies import conversation_key, send_html, user_locale
+from bot.telegram.subscriptions import SubscriptionHandlers
 from dialogs.turn import Turn
 from locales import t
 
@@ -56,9 +63,11 @@ def language_from_argument(argument: str) -> str | None:
 class ChatHandlers:
     """Command and message handlers of one Application, bound to its conversation service."""
 
-    def __init__(self, service: ConversationService, callbacks: CallbackHandlers) -> None:
+    def __init__(self, service: ConversationService, callbacks: CallbackHandlers,
+                 subscriptions: SubscriptionHandlers) -> None:
         self.service = service
         self.callbacks = callbacks
+        self.subscriptions = subscriptions
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -85,7 +94,11 @@ class ChatHandlers:
     # -- commands --------------------------------------------------------------------------------
 
     async def start(self, update: Update, context: Context) -> None:
-        """Start, or show where the conversation stands; a finished one offers its result or a restart."""
+        """Start, or show where the conversation stands; a finished one offers its result or a restart.
+        ``/start <token>`` (the web widget's deep link) subscribes the chat with that web session's answers."""
+        if context.args:
+            await self.subscriptions.start_with_token(update, context, context.args[0])
+            return
         key = conversation_key(self._chat_id(update))
         turn = await self.service.current(key)
         if turn is None:
@@ -170,10 +183,17 @@ def register_handlers(application: Application, service: ConversationService,
     """Add every handler of the awardbot Telegram channel (and its error handler) to ``application``.
     With ``public_base_url`` a result offers a link to its printable report."""
     buttons = CallbackHandlers(service, public_base_url)
-    chat = ChatHandlers(service, buttons)
+    subscriptions = SubscriptionHandlers(service, buttons)
+    chat = ChatHandlers(service, buttons, subscriptions)
     register_ask_handlers(application, service, buttons)  # /ask and "转人工": a group before these
     for name in ("start", "restart", "back", "summary", "lang", "faq", "forget", "help"):
         application.add_handler(CommandHandler(name, getattr(chat, name)))
+    application.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
+    application.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
+    application.add_handler(CallbackQueryHandler(subscriptions.subscribe, pattern=rf"^{SUBSCRIBE_DATA}$"))
+    application.add_handler(CallbackQueryHandler(subscriptions.unsubscribe, pattern=rf"^{UNSUBSCRIBE_DATA}$"))
+    application.add_handler(CallbackQueryHandler(subscriptions.details, pattern=rf"^{NOTICE_DETAILS_PREFIX}:"))
+    application.add_handler(CallbackQueryHandler(subscriptions.refresh, pattern=rf"^{NOTICE_REFRESH_PREFIX}:"))
     application.add_handler(CallbackQueryHandler(buttons.question, pattern=rf"^{QUESTION_PREFIX}:"))
     application.add_handler(CallbackQueryHandler(buttons.result, pattern=rf"^{RESULT_PREFIX}:"))
     application.add_handler(CallbackQueryHandler(buttons.confirm, pattern=rf"^{CONFIRM_PREFIX}:"))

@@ -31,6 +31,8 @@ QUESTION_PREFIX = "q"
 RESULT_PREFIX = "r"
 CONFIRM_PREFIX = "c"
 FINISHED_PREFIX = "finished"
+SUBSCRIBE_DATA = "ns"
+"""The result's "notify me of changes" button (handled in :mod:`bot.telegram.subscriptions`)."""
 SELECTED_MARK = "✓ "
 ROW_WIDTH_BUDGET = 40
 """Display width of the labels that fit in one keyboard row."""
@@ -203,7 +205,7 @@ REPORT = "report"
 
 def result_keyboard(turn: Turn, with_report: bool = False) -> InlineKeyboardMarkup | None:
     """Buttons under a result: the basis of the awards, the possible items, near misses, other support,
-    and the printable report when the web app has a public address."""
+    the printable report when the web app has a public address, and "notify me of changes" (opt-in)."""
     view: ResultView | None = turn.result
     if view is None:
         return None
@@ -215,7 +217,8 @@ def result_keyboard(turn: Turn, with_report: bool = False) -> InlineKeyboardMark
     if with_report:
         rows.append([InlineKeyboardButton(t(turn.locale, "telegram.result.report"),
                                           callback_data=f"{RESULT_PREFIX}:{tag}:{REPORT}")])
-    return InlineKeyboardMarkup(rows) if rows else None
+    rows.append([InlineKeyboardButton(t(turn.locale, "subscription.button"), callback_data=SUBSCRIBE_DATA)])
+    return InlineKeyboardMarkup(rows)
 
 
 def parse_result_button(data: str | None) -> tuple[str, str] | None:

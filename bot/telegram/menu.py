@@ -16,7 +16,8 @@ from locales import t
 
 log = logging.getLogger(__name__)
 
-COMMAND_NAMES = ("start", "back", "summary", "restart", "lang", "faq", "ask", "forget", "help")
+COMMAND_NAMES = ("start", "back", "summary", "restart", "lang", "faq", "ask", "subscribe", "unsubscribe", "forget",
+                 "help")
 MENU_LANGUAGES = {"zh": "zh-CN", "en": "en"}
 """Telegram ``language_code`` -> locale of the command descriptions."""
 

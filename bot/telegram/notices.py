@@ -22,14 +22,15 @@ from telegram.request import BaseRequest
 
 from bot.notify_run import ChatBlocked, NoticeSender, SendRefused, SendUncertain
 from bot.store import OutboxNotice
+from bot.telegram.keyboards import SUBSCRIBE_DATA
 from bot.telegram.render import plain_parts
 from locales import t
 
 NOTICE_DETAILS_PREFIX = "nd"
 NOTICE_REFRESH_PREFIX = "nr"
 UNSUBSCRIBE_DATA = "nu"
-SUBSCRIBE_DATA = "ns"
 FLOOD_RETRIES = 3
+__all__ = ["SUBSCRIBE_DATA", "notice_bot", "notice_keyboard", "parse_notice_button", "telegram_sender"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked")
 """BadRequest descriptions that mean the chat can never be written to again: treated as blocked."""
 

@@ -27,7 +27,7 @@ from bot.store import Store, open_store
 from bot.web.errors import ApiError, install_error_handlers
 from bot.web.hardening import Hardening, content_security_policies
 from bot.web.rate_limits import RateLimiter
-from bot.web.routers import faq, overview, pages, questions, records, sessions
+from bot.web.routers import faq, overview, pages, questions, records, sessions, subscriptions
 from bot.web.schemas import Health
 from bot.web.session_ids import SessionIds
 
@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.include_router(sessions.router)
     app.include_router(faq.router)
     app.include_router(records.router)
+    app.include_router(subscriptions.router)
     app.include_router(questions.owner_router)
     app.include_router(questions.staff_router)
     app.include_router(overview.router)

@@ -76,7 +76,7 @@ async def test_a_run_sends_exactly_the_difference_once(any_store: Store) -> None
     [notice] = sender.sent
     assert notice.chat_id == 1 and notice.kind == "changes"
     assert all(change.startswith("expired CQ2022-") for change in notice.body["changes"])
-    assert "CQ2022-3.2.2" in notice.body["messages"][0] and "2025-12-31" in notice.body["messages"][0]
+    assert "渝府办〔2022〕21号" in notice.body["messages"][0] and "2025-12-31" in notice.body["messages"][0]
     stored = await any_store.get_notice(notice.id)
     assert stored is not None and stored.state == "sent" and stored.message_id == 1001
     subscription = await any_store.get_subscription("tg:1")
@@ -93,7 +93,7 @@ async def test_a_dry_run_prints_the_notices_and_writes_nothing(any_store: Store)
     report = await new_run(any_store, AFTER, lines).dry_run()
     assert report.changed == 1 and report.sent == 0
     text = "\n".join(lines)
-    assert "Would send to chat 1" in text and "已过期" in text and "CQ2022-3.2.2" in text
+    assert "Would send to chat 1" in text and "已过期" in text and "渝府办〔2022〕21号" in text
     assert await any_store.list_notices() == []
     assert await any_store.get_subscription("tg:1") == before
 
@@ -182,3 +182,17 @@ def test_the_cli_dry_run_and_a_missing_token(tmp_path: Path, monkeypatch: pytest
     assert main(["notify", "--as-of", "2026-01-05", "--locale", "en"]) == 2
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
     assert main(["notify", "--dry-run", "--as-of", "2026-13-01"]) == 2
+
+
+def test_the_cli_refuses_an_unreadable_rules_directory_and_an_unreachable_telegram(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("AWARDBOT_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AWARDBOT_RULES_DIR", str(tmp_path / "no-such-rules"))
+    assert main(["notify", "--dry-run", "--locale", "en"]) == 2
+    assert "rules directory cannot be read" in capsys.readouterr().err
+    monkeypatch.delenv("AWARDBOT_RULES_DIR")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("AWARDBOT_TELEGRAM_BASE_URL", "http://127.0.0.1:9/bot")  # nothing listens on port 9
+    assert main(["notify", "--locale", "en"]) == 1
+    assert "Telegram cannot be reached" in capsys.readouterr().out

@@ -502,6 +502,28 @@
     ]);
   }
 
+  // Change notices by Telegram: a single-use deep link that binds this session's answers to a chat.
+  function notifyOffer() {
+    var box = el("div", { className: "ab-notify" });
+    var button = el("button", { type: "button", className: "ab-report-link ab-notify-button", text: s("notify_offer"),
+                                onclick: async function () {
+      button.disabled = true;
+      var result = await api("POST", "/api/sessions/" + encodeURIComponent(state.sessionId) + "/subscription-link");
+      if (result.ok && result.data.url) {
+        var link = el("a", { className: "ab-report-link ab-notify-link", href: result.data.url, target: "_blank",
+                             rel: "noopener", text: s("notify_open") });
+        box.replaceChildren(link, el("p", { className: "ab-notify-hint", text: s("notify_hint") }));
+        link.focus();
+      } else {
+        button.disabled = false;
+        box.appendChild(el("p", { className: "ab-notify-hint", role: "status",
+                                  text: (result.data && result.data.message) || s("notify_failed") }));
+      }
+    } });
+    box.appendChild(button);
+    return box;
+  }
+
   function appendResult(view, lang) {
     var reportUrl = apiBase + "/api/sessions/" + encodeURIComponent(state.sessionId) + "/report";
     var parts = [
@@ -510,7 +532,8 @@
         el("div", { className: "ab-total-value", text: view.total_text })
       ]),
       el("a", { className: "ab-report-link", href: reportUrl, target: "_blank", rel: "noopener",
-                text: s("report_link") })
+                text: s("report_link") }),
+      notifyOffer()
     ];
     (view.sections || []).forEach(function (section) {
       var headingId = "ab-section-" + section.id + "-" + state.messageCount;
