@@ -41,7 +41,8 @@ async def notify(settings: Settings, *, as_of: dt.date, dry_run: bool, locale: s
     store = open_store(settings.store_url, idle_ttl_seconds=settings.idle_ttl_seconds)
     try:
         run = NotifyRun(store, ruleset, as_of, refresh_after=settings.refresh_after,
-                        claim_lease_seconds=settings.notify_claim_lease_seconds, locale=locale, out=_print)
+                        claim_lease_seconds=settings.notify_claim_lease_seconds, locale=locale, out=_print,
+                        keep_seconds=settings.notify_keep_days * 24 * 3600)
         if dry_run:
             report = await run.dry_run()
         else:

@@ -43,7 +43,7 @@ from pydantic import ValidationError
 
 from bot.store import OutboxNotice, Store, Subscription
 from bot.store.base import key_for_log
-from dialogs.notice_text import notice_details, notice_text, refresh_text
+from dialogs.notice_text import change_line, notice_details, notice_text, refresh_text
 from dialogs.notices import (
     ResultDigest,
     digest_after_notice,
@@ -119,10 +119,11 @@ def notices_for(subscription: Subscription, ruleset: Ruleset, as_of: dt.date, re
     changes = notice_changes(old, fresh)
     if changes:
         locale = subscription.locale
+        lines = [change_line(ruleset, change, locale) for change in changes]
         body: dict[str, Any] = {
             "locale": locale,
-            "messages": [notice_text(ruleset, old, fresh, changes, locale)],
-            "details": notice_details(ruleset, changes, locale),
+            "messages": [notice_text(ruleset, old, fresh, changes, locale, lines=lines)],
+            "details": notice_details(ruleset, changes, locale, lines=lines),
             "last_sent": digest_after_notice(old, fresh, changes).to_stored(),
             "changes": [f"{change.kind} {change.key}" for change in changes],
         }
@@ -143,7 +144,7 @@ class NotifyRun:
 
     def __init__(self, store: Store, ruleset: Ruleset, as_of: dt.date, *, refresh_after: tuple[int, int],
                  claim_lease_seconds: float, locale: str, out: Callable[[str], None],
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, keep_seconds: float = 180 * 24 * 3600) -> None:
         self.store = store
         self.ruleset = ruleset
         self.as_of = as_of
@@ -152,6 +153,7 @@ class NotifyRun:
         self.locale = locale
         self.out = out
         self.clock = clock
+        self.keep_seconds = keep_seconds
         self.claimer = f"run-{uuid.uuid4().hex[:12]}"
         self.report = RunReport()
 
@@ -172,7 +174,9 @@ class NotifyRun:
         return self.report
 
     async def run(self, send: NoticeSender) -> RunReport:
-        """Settle claims left by dead runs, then record, claim, send and mark each notice due."""
+        """Settle claims left by dead runs, then record, claim, send and mark each notice due. Notices sent
+        more than ``keep_seconds`` ago are deleted first (the outbox stays small)."""
+        await self.store.purge_finished_notices(self.clock() - self.keep_seconds)
         await self._settle_dead_claims()
         async for subscription in self.store.iter_subscriptions():
             for notice in self._notices(subscription):

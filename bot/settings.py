@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     notify_claim_lease_seconds: float = Field(900, gt=0, description="a notice claimed longer ago than this by a "
                                                                      "run that never finished it is reported as "
                                                                      "unconfirmed (its run died mid-send)")
+    notify_keep_days: float = Field(180, gt=0, description="days a sent notice is kept (for its details button); "
+                                                           "'awardbot notify' deletes older ones")
     link_token_minutes: float = Field(30, gt=0, description="minutes a web-to-Telegram subscription link stays valid")
 
     @property

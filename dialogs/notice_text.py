@@ -60,8 +60,9 @@ def _why(old: ResultDigest, new: ResultDigest, locale: str) -> str:
 
 
 def notice_text(ruleset: Ruleset, old: ResultDigest, new: ResultDigest, changes: list[Change], locale: str,
-                limit: int = NOTICE_LIMIT) -> str:
-    """The notice of ``changes`` (see the module docstring); ``changes`` must not be empty."""
+                limit: int = NOTICE_LIMIT, lines: list[str] | None = None) -> str:
+    """The notice of ``changes`` (see the module docstring); ``changes`` must not be empty. ``lines``: the
+    changes' lines (:func:`change_line`), when the caller worded them already."""
     if not changes:
         raise ValueError("a notice needs at least one change")
     head = [t(locale, "notice.title", date=new.as_of)]
@@ -70,7 +71,7 @@ def notice_text(ruleset: Ruleset, old: ResultDigest, new: ResultDigest, changes:
         tail.append(t(locale, "notice.total", old=format_cny(old.total_cny, locale),
                       new=format_cny(new.total_cny, locale)))
     tail += [_why(old, new, locale), t(locale, "notice.footer")]
-    lines = [change_line(ruleset, change, locale) for change in changes]
+    lines = lines if lines is not None else [change_line(ruleset, change, locale) for change in changes]
     shown = len(lines)
     while shown > 1 and len(_joined(head, lines[:shown], tail, len(lines) - shown, locale)) > limit:
         shown -= 1
@@ -82,14 +83,15 @@ def _joined(head: list[str], lines: list[str], tail: list[str], hidden: int, loc
     return "\n".join([*head, *lines, *more, "", *tail])
 
 
-def notice_details(ruleset: Ruleset, changes: list[Change], locale: str, limit: int = DETAIL_LIMIT) -> str:
-    """Each changed clause once: its line, then the verbatim sentence that decides it (or that the rules
-    no longer hold it)."""
+def notice_details(ruleset: Ruleset, changes: list[Change], locale: str, limit: int = DETAIL_LIMIT,
+                   lines: list[str] | None = None) -> str:
+    """Each changed clause once: its line (``lines``: the changes' lines, worded already), then the verbatim
+    sentence that decides it (or that the rules no longer hold it)."""
     parts, seen = [], set()
-    for change in changes:
+    for index, change in enumerate(changes):
         match = change.after or change.before
         assert match is not None
-        parts.append(change_line(ruleset, change, locale))
+        parts.append(lines[index] if lines is not None else change_line(ruleset, change, locale))
         if match.rule_id in seen:
             continue
         seen.add(match.rule_id)

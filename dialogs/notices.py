@@ -225,7 +225,8 @@ def digest_after_notice(old: ResultDigest, new: ResultDigest, changes: list[Chan
               if change.kind == "closing" and change.after is not None}
     still = {_closing_mark(key, match) for key, match in new.matches.items()}
     kept = sorted((set(old.warned_closing) & still) | warned)
-    return new.model_copy(update={"warned_closing": kept})
+    return ResultDigest.model_construct(as_of=new.as_of, ruleset_version=new.ruleset_version,
+                                        total_cny=new.total_cny, matches=new.matches, warned_closing=kept)
 
 
 def notice_id(subscription_key: str, old: ResultDigest, changes: list[Change]) -> str:

@@ -18,7 +18,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
-from bot.questions.models import OwnerQuestion, claimed_for_delivery, delivered, released
+from bot.questions.models import OwnerQuestion, claimed_for_delivery, delivered, refused, released
 from bot.store.models import utc_now
 from bot.store.questions import QuestionStore
 from locales import t
@@ -70,7 +70,7 @@ def answer_messages(question: OwnerQuestion) -> list[str]:
 
 async def deliver(bot: Bot, store: QuestionStore, question_id: str) -> bool:
     """Send a Telegram question's answer unless it was sent or another sender holds it; True: sent now."""
-    from telegram.error import TelegramError
+    from telegram.error import BadRequest, Forbidden, TelegramError
 
     from bot.telegram.replies import send_html
 
@@ -84,6 +84,10 @@ async def deliver(bot: Bot, store: QuestionStore, question_id: str) -> bool:
         return False
     try:
         await send_html(bot, chat_id, answer_messages(question))
+    except (Forbidden, BadRequest) as error:  # blocked, or no such chat: trying again would not help
+        log.warning("answer %s refused by Telegram (%s); not tried again", question_id[:8], type(error).__name__)
+        await store.change_question(question_id, lambda q: refused(q, utc_now()))
+        return False
     except TelegramError as error:
         log.warning("answer %s not delivered to Telegram (%s); will retry", question_id[:8], type(error).__name__)
         await store.change_question(question_id, released)
@@ -97,7 +101,7 @@ async def deliver_pending(bot: Bot, store: QuestionStore) -> int:
     """Send every answered Telegram question not delivered yet; how many were sent."""
     sent = 0
     for question in await store.list_questions(status="answered", limit=SWEEP_LIMIT):
-        if question.channel == "telegram" and question.delivered_at is None:
+        if question.channel == "telegram" and question.delivered_at is None and question.delivery_refused_at is None:
             sent += await deliver(bot, store, question.id)
     return sent
 
@@ -126,8 +130,8 @@ async def delivery_bot(app: FastAPI) -> Bot | None:
 
 
 async def deliver_now(app: FastAPI, question: OwnerQuestion) -> str:
-    """After an answer: ``sent`` when Telegram took it (now or before), ``sending`` while another
-    request sends it, ``pending`` when it will be retried, ``widget`` for a web question (shown when
+    """After an answer: ``sent`` when Telegram took it (now or before), ``refused`` when Telegram will
+    never take it (the owner blocked the bot), ``sending`` while another request sends it, ``pending`` when it will be retried, ``widget`` for a web question (shown when
     the widget next opens)."""
     if question.channel != "telegram":
         return "widget"
@@ -144,6 +148,8 @@ async def deliver_now(app: FastAPI, question: OwnerQuestion) -> str:
     latest = await store.get_question(question.id)
     if latest is not None and latest.delivered_at is not None:
         return "sent"
+    if latest is not None and latest.delivery_refused_at is not None:
+        return "refused"
     return "sending" if latest is not None and latest.delivery_claimed_at is not None else "pending"
 
 

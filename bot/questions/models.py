@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from bot.store.models import as_utc, utc_now
 
@@ -27,6 +27,8 @@ MAX_CITATIONS = 10
 DELIVERY_LEASE = timedelta(minutes=5)
 """A Telegram delivery claimed longer ago than this (its sender died) may be claimed again."""
 
+UtcMoment = Annotated[datetime, AfterValidator(as_utc)]
+"""A moment, kept in UTC (a naive one is taken to be UTC already)."""
 QuestionChannel = Literal["web", "telegram"]
 QuestionStatus = Literal["open", "answered"]
 
@@ -49,13 +51,8 @@ class StaffAnswer(BaseModel):
 
     text: str
     citations: list[Citation] = Field(default_factory=list)
-    answered_at: datetime = Field(default_factory=utc_now)
+    answered_at: UtcMoment = Field(default_factory=utc_now)
     request_id: str  # the staff request that gave it: a retry of that request is the same answer
-
-    @field_validator("answered_at")
-    @classmethod
-    def _in_utc(cls, value: datetime) -> datetime:
-        return as_utc(value)
 
 
 class OwnerQuestion(BaseModel):
@@ -65,7 +62,7 @@ class OwnerQuestion(BaseModel):
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex, min_length=1)
     conversation_key: str = Field(min_length=1)
-    created_at: datetime = Field(default_factory=utc_now)
+    created_at: UtcMoment = Field(default_factory=utc_now)
     channel: QuestionChannel
     locale: Literal["zh-CN", "en"]
     text: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
@@ -77,13 +74,9 @@ class OwnerQuestion(BaseModel):
     finished: bool = False  # the conversation had reached its result when the question was left
     status: QuestionStatus = "open"
     answer: StaffAnswer | None = None
-    delivered_at: datetime | None = None
-    delivery_claimed_at: datetime | None = None
-
-    @field_validator("created_at", "delivered_at", "delivery_claimed_at")
-    @classmethod
-    def _in_utc(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else as_utc(value)
+    delivered_at: UtcMoment | None = None
+    delivery_claimed_at: UtcMoment | None = None
+    delivery_refused_at: UtcMoment | None = None  # Telegram refused the chat for good (the owner blocked the bot)
 
 
 def question_id(conversation_key: str, request_id: str) -> str:
@@ -110,8 +103,8 @@ def answered(question: OwnerQuestion, answer: StaffAnswer) -> OwnerQuestion:
 
 def claimed_for_delivery(question: OwnerQuestion, now: datetime) -> OwnerQuestion | None:
     """The question claimed for sending its answer now; ``None`` when there is nothing to send, it
-    was sent, or another sender holds a live claim."""
-    if question.answer is None or question.delivered_at is not None:
+    was sent or refused for good, or another sender holds a live claim."""
+    if question.answer is None or question.delivered_at is not None or question.delivery_refused_at is not None:
         return None
     claim = question.delivery_claimed_at
     if claim is not None and now - claim < DELIVERY_LEASE:
@@ -121,6 +114,11 @@ def claimed_for_delivery(question: OwnerQuestion, now: datetime) -> OwnerQuestio
 
 def delivered(question: OwnerQuestion, now: datetime) -> OwnerQuestion:
     return question.model_copy(update={"delivered_at": question.delivered_at or now, "delivery_claimed_at": None})
+
+
+def refused(question: OwnerQuestion, now: datetime) -> OwnerQuestion:
+    """Telegram will never take this chat's messages (blocked, deleted): not tried again."""
+    return question.model_copy(update={"delivery_refused_at": now, "delivery_claimed_at": None})
 
 
 def released(question: OwnerQuestion) -> OwnerQuestion:

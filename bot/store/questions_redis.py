@@ -44,7 +44,9 @@ class RedisQuestions(QuestionStore):
         return f"{self.key_prefix}qs:by-conv:{conversation_key}"
 
     async def add_question(self, question: OwnerQuestion) -> bool:
-        script = self._redis.register_script(_ADD_QUESTION_LUA)
+        script = getattr(self, "_add_question_script", None)
+        if script is None:
+            script = self._add_question_script = self._redis.register_script(_ADD_QUESTION_LUA)
         added = await script(
             keys=[self._question_key(question.id), self._questions_index(None), self._questions_index("open"),
                   self._questions_of_key(question.conversation_key)],

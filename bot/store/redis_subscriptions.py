@@ -102,6 +102,29 @@ redis.call('DEL', by_conv)
 return removed
 """
 
+# ARGV: key prefix, finished before (epoch seconds), batch. Notices created before the cut-off (a row is
+# finished after it is created) that are sent or unconfirmed and finished before it; returns
+# {removed, candidates looked at}.
+_PURGE_LUA = """
+local by_time = ARGV[1] .. 'ntcs:by-time'
+local ids = redis.call('ZRANGEBYSCORE', by_time, '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+local removed = 0
+for _, id in ipairs(ids) do
+  local notice = ARGV[1] .. 'ntc:' .. id
+  local stored = redis.call('HMGET', notice, 'state', 'finished_at', 'subscription_key')
+  if (stored[1] == 'sent' or stored[1] == 'unconfirmed') and tonumber(stored[2]) < tonumber(ARGV[2]) then
+    redis.call('DEL', notice)
+    redis.call('ZREM', by_time, id)
+    redis.call('SREM', ARGV[1] .. 'ntcs:by-sub:' .. stored[3], id)
+    removed = removed + 1
+  elseif not stored[1] then
+    redis.call('ZREM', by_time, id)
+  end
+end
+return {removed, #ids}
+"""
+PURGE_BATCH = 1000
+
 # KEYS[1] token hash. ARGV: now.
 _TAKE_TOKEN_LUA = """
 local stored = redis.call('HMGET', KEYS[1], 'conversation_key', 'expires_at', 'used_at')
@@ -148,6 +171,7 @@ class RedisSubscriptions(SubscriptionStore):
         self._drop_notices_script = register(_DROP_NOTICES_LUA)
         self._forget_subscription_script = register(_FORGET_LUA)
         self._take_token_script = register(_TAKE_TOKEN_LUA)
+        self._purge_script = register(_PURGE_LUA)
 
     async def _forget_subscription_keys(self, conversation_key: str) -> int:
         return int(await self._forget_subscription_script(args=[self.key_prefix, conversation_key]))
@@ -242,6 +266,16 @@ class RedisSubscriptions(SubscriptionStore):
 
     async def drop_pending_notices(self, subscription_key: str, keep: str | None = None) -> int:
         return int(await self._drop_notices_script(args=[self.key_prefix, subscription_key, "1", keep or ""]))
+
+    async def purge_finished_notices(self, before: float) -> int:
+        """In batches; rows still pending or claimed are looked at again by every batch, so the loop stops
+        when a batch removes nothing."""
+        total = 0
+        while True:
+            removed, looked_at = await self._purge_script(args=[self.key_prefix, repr(before), PURGE_BATCH])
+            total += int(removed)
+            if int(looked_at) < PURGE_BATCH or int(removed) == 0:
+                return total
 
     # -- link tokens ---------------------------------------------------------------------------
 

@@ -211,6 +211,14 @@ class SqliteSubscriptions(SubscriptionStore):
 
         return await self._run(drop)
 
+    async def purge_finished_notices(self, before: float) -> int:
+        def purge() -> int:
+            with self._transaction():
+                return self._db.execute("DELETE FROM notices WHERE state IN ('sent', 'unconfirmed')"
+                                        " AND finished_at < ?", (before,)).rowcount
+
+        return await self._run(purge)
+
     # -- link tokens ---------------------------------------------------------------------------
 
     async def add_link_token(self, token: str, conversation_key: str, expires_at: float) -> None:

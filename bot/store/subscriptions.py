@@ -134,6 +134,11 @@ class SubscriptionStore(ABC):
     async def drop_pending_notices(self, subscription_key: str, keep: str | None = None) -> int:
         """Delete the subscription's ``pending`` rows except ``keep`` (superseded by a newer diff)."""
 
+    @abstractmethod
+    async def purge_finished_notices(self, before: float) -> int:
+        """Delete ``sent`` and ``unconfirmed`` rows finished before ``before`` (epoch seconds); how many.
+        Pending and claimed rows are never purged."""
+
     # -- link tokens ---------------------------------------------------------------------------
 
     @abstractmethod

@@ -7,7 +7,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from bot.questions.models import MAX_ANSWER_CHARS, MAX_CITATIONS, MAX_QUESTION_CHARS, Citation, OwnerQuestion
+from bot.questions.models import (
+    MAX_ANSWER_CHARS,
+    MAX_CITATIONS,
+    MAX_QUESTION_CHARS,
+    Citation,
+    OwnerQuestion,
+    StaffAnswer,
+)
 
 RequestId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
@@ -45,6 +52,11 @@ class AnswerOut(BaseModel):
     citations: list[Citation]
     answered_at: datetime
 
+    @classmethod
+    def of(cls, answer: StaffAnswer | None) -> AnswerOut | None:
+        return None if answer is None else cls(text=answer.text, citations=answer.citations,
+                                                 answered_at=answer.answered_at)
+
 
 class OwnerQuestionOut(BaseModel):
     """A question as its owner sees it."""
@@ -59,11 +71,8 @@ class OwnerQuestionOut(BaseModel):
 
     @classmethod
     def of(cls, question: OwnerQuestion, new: bool = False) -> OwnerQuestionOut:
-        answer = question.answer
         return cls(id=question.id, text=question.text, consent=question.consent, created_at=question.created_at,
-                   status=question.status, new=new,
-                   answer=AnswerOut(text=answer.text, citations=answer.citations, answered_at=answer.answered_at)
-                   if answer else None)
+                   status=question.status, new=new, answer=AnswerOut.of(question.answer))
 
 
 class QuestionLeft(BaseModel):
@@ -96,15 +105,15 @@ class StaffQuestionOut(BaseModel):
     status: Literal["open", "answered"]
     answer: AnswerOut | None
     delivered_at: datetime | None
+    delivery_refused_at: datetime | None = Field(None, description="Telegram refused the chat (the owner blocked "
+                                                                   "the bot): the answer was not delivered")
 
     @classmethod
     def of(cls, question: OwnerQuestion) -> StaffQuestionOut:
-        answer = question.answer
         return cls(**question.model_dump(include={"id", "created_at", "channel", "locale", "text", "consent",
-                                                  "answers", "result", "answers_shown", "result_shown", "finished", "status",
-                                                  "delivered_at"}),
-                   answer=AnswerOut(text=answer.text, citations=answer.citations, answered_at=answer.answered_at)
-                   if answer else None)
+                                                  "answers", "result", "answers_shown", "result_shown", "finished",
+                                                  "status", "delivered_at", "delivery_refused_at"}),
+                   answer=AnswerOut.of(question.answer))
 
 
 class StaffQuestions(BaseModel):
@@ -114,8 +123,8 @@ class StaffQuestions(BaseModel):
 
 class Answered(BaseModel):
     """The answered question; ``delivery``: ``sent`` (Telegram accepted it), ``sending`` (another
-    request is sending it), ``pending`` (Telegram will be tried again), ``widget`` (shown when the
-    owner next opens the widget)."""
+    request is sending it), ``refused`` (the owner blocked the bot), ``pending`` (Telegram will be
+    tried again), ``widget`` (shown when the owner next opens the widget)."""
 
     question: StaffQuestionOut
-    delivery: Literal["sent", "sending", "pending", "widget"]
+    delivery: Literal["sent", "refused", "sending", "pending", "widget"]

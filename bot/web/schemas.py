@@ -51,6 +51,12 @@ class HistoryEntry(BaseModel):
     turn: int = Field(description="the turn it belongs to (a user entry: the turn it answered)")
 
 
+class AskPerson(BaseModel):
+    """The owner asked for a person ("转人工", "talk to a person"): nothing was applied to the conversation."""
+
+    text: str = Field(description="what came with the words: the question, if any ('' when only the words)")
+
+
 class TurnOut(BaseModel):
     """A turn of the conversation: the contract's fields first, then additive ones."""
 
@@ -74,6 +80,9 @@ class TurnOut(BaseModel):
     history: list[HistoryEntry] | None = Field(
         None, description="GET only: what was shown and said before this turn, oldest first (bounded), "
                           "so a reloaded page shows the whole conversation")
+    ask_person: AskPerson | None = Field(
+        None, description="the message asked for a person (“转人工”): it was not applied, the question on screen "
+                          "is the same; leave the question with POST /api/sessions/{id}/questions")
 
 
 class WidgetStrings(BaseModel):

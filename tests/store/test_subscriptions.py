@@ -107,3 +107,17 @@ async def test_forget_removes_subscription_notices_and_tokens(backend: Backend, 
     assert await store.count_subscriptions() == 1
     assert await store.list_notices() == []
     assert backend.raw_traces("tg:42") == []
+
+
+async def test_old_finished_notices_are_purged_and_open_ones_never(store: Store) -> None:
+    await store.save_subscription(subscription())
+    for notice_id in ("sent-old", "unconfirmed-old", "sent-new", "claimed", "pending"):
+        await store.add_notice(notice(notice_id))
+    for notice_id, state, finished in (("sent-old", "sent", 10.0), ("unconfirmed-old", "unconfirmed", 20.0),
+                                       ("sent-new", "sent", 500.0)):
+        assert await store.claim_notice(notice_id, "run", 5.0)
+        assert await store.finish_notice(notice_id, "run", state, finished)  # type: ignore[arg-type]
+    assert await store.claim_notice("claimed", "run", 5.0)
+    assert await store.purge_finished_notices(before=100.0) == 2
+    assert sorted(n.id for n in await store.list_notices("tg:42")) == ["claimed", "pending", "sent-new"]
+    assert await store.purge_finished_notices(before=100.0) == 0

@@ -15,12 +15,13 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from bot.conversation_service import ConversationMissing
+from bot.questions.asking import ask_request
 from bot.web.deps import ServiceDep, SessionIdDep, session_key
 from bot.web.errors import ApiError, error_responses
 from bot.web.presenting import award_chart, turn_out
 from bot.web.rate_limits import limit_client, limit_new_session, limit_session
 from bot.web.routers.pages import static_url
-from bot.web.schemas import NewSession, TurnOut, UserMessage
+from bot.web.schemas import AskPerson, NewSession, TurnOut, UserMessage
 from bot.web.templating import render_html
 from dialogs.turn import Turn
 
@@ -57,6 +58,9 @@ async def send_message(request: Request, session_id: SessionIdDep, message: User
     conversation has already left (a retry whose answer was lost) is not applied again; the answer
     is the current turn."""
     await limit_session(request, session_id)
+    asked = ask_request(message.text)
+    if asked is not None:  # "转人工" typed: nothing is applied; the widget opens its question form
+        return await _asking_for_a_person(request, service, session_id, asked)
     try:
         turn = await service.reply(session_key(session_id), message.text, channel="web", create=False,
                                    fresh_locale=await _fresh_locale(request, service, session_id),
@@ -77,6 +81,17 @@ async def current_turn(request: Request, session_id: SessionIdDep, service: Serv
         return turn_out(session_id, await _welcome_turn(request, service, session_id), [])
     turn, history = resumed
     return turn_out(session_id, turn, history)
+
+
+async def _asking_for_a_person(request: Request, service: ServiceDep, session_id: str, text: str) -> TurnOut:
+    """The question on screen, unchanged, with ``ask_person``: the owner asked for a person."""
+    try:
+        turn = await service.current(session_key(session_id))
+    except ConversationMissing:
+        raise ApiError(404, "web.errors.session_not_found") from None
+    if turn is None:
+        turn = await _welcome_turn(request, service, session_id)
+    return turn_out(session_id, turn).model_copy(update={"ask_person": AskPerson(text=text)})
 
 
 async def _welcome_turn(request: Request, service: ServiceDep, session_id: str) -> Turn:

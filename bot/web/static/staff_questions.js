@@ -217,6 +217,7 @@
       closeComposer();
       await load();
       ui.status.textContent = s("sent") + " " + ui.status.textContent;
+      ui.refresh.focus();  // the composer is gone: focus stays in this section
       return;
     }
     ui.composerStatus.textContent = (result.data && result.data.message) || s("error");

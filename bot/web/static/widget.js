@@ -275,6 +275,7 @@
     if (result.status === 404) { forgetSession(); await startSession(s("session_gone")); return; }
     if (!result.ok) { failed(result); return; }
     appendMessage("user", shown || text, shownLang || state.locale);
+    if (result.data.ask_person) { openAsk(result.data.ask_person.text); return; }  // "转人工" typed: nothing applied
     await showTurn(result.data);
   }
 
@@ -552,7 +553,8 @@
 
   /* The form replaces the answer controls while it is open; the question on screen stays as it is. */
   function buildAsk() {
-    ui.askOpen = el("button", { type: "button", className: "ab-option ab-secondary ab-ask-open", onclick: openAsk });
+    ui.askOpen = el("button", { type: "button", className: "ab-option ab-secondary ab-ask-open",
+                                onclick: function () { openAsk(""); } });
     ui.answerArea.appendChild(el("div", { className: "ab-row ab-ask-row" }, [ui.askOpen]));
     ui.askTitle = el("h3", { id: "ab-ask-title", className: "ab-ask-title" });
     ui.askLead = el("p", { className: "ab-hint" });
@@ -592,10 +594,10 @@
     ui.askCancel.textContent = s("ask_cancel");
   }
 
-  function openAsk() {
+  function openAsk(text) {
     if (state.busy || !state.sessionId) return;
     state.askRequestId = null;  // a new question: a new request id when it is sent
-    ui.askText.value = "";
+    ui.askText.value = typeof text === "string" ? text : "";
     ui.askYes.checked = ui.askNo.checked = false;
     ui.askStatus.textContent = "";
     ui.answerArea.hidden = true;
@@ -650,7 +652,13 @@
     catch (e) { return; }
     if (!result.ok) return;
     (result.data.questions || []).forEach(function (question) {
-      if (!question.answer || state.shownAnswers[question.id]) return;
+      if (state.shownAnswers[question.id]) return;
+      if (!question.answer) {  // still open: said once, so the owner knows it was not lost
+        state.shownAnswers[question.id] = "waiting";
+        ui.log.appendChild(el("div", { className: "ab-note ab-ask-waiting",
+                                       text: s("answer_waiting", { text: question.text }) }));
+        return;
+      }
       state.shownAnswers[question.id] = true;
       var heading = el("h3", { className: "ab-staff-title", text: s("answer_title") }, question.new ? [
         el("span", { className: "ab-badge ab-new", text: s("answer_new") })

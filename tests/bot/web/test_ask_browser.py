@@ -43,8 +43,16 @@ async def test_a_widget_question_is_answered_on_the_staff_page_and_shown_once(
     turn = await driver.answer(await driver.open())  # the district answered: the second question on screen
     question_on_screen = turn["messages"][-1]
 
-    await driver.button(s["ask_open"]).click()
     form = driver.panel.locator("form.ab-ask")
+    box = driver.panel.get_by_role("textbox", name=s["input_label"])
+    await box.fill({"zh-CN": "人工客服", "en": "talk to a person"}[locale])  # typed: the form opens, nothing applied
+    await box.press("Enter")
+    await expect(form.get_by_role("textbox", name=s["ask_label"])).to_be_focused()
+    await form.get_by_role("button", name=s["ask_cancel"]).click()
+    await expect(form).to_be_hidden()
+    assert await driver.rendered() == 2  # no turn was applied or shown again
+
+    await driver.button(s["ask_open"]).click()
     await expect(form.get_by_role("textbox", name=s["ask_label"])).to_be_focused()
     await form.get_by_role("button", name=s["ask_send"]).click()
     await expect(form.get_by_role("alert")).to_have_text(s["ask_empty"])
@@ -57,6 +65,8 @@ async def test_a_widget_question_is_answered_on_the_staff_page_and_shown_once(
     await form.get_by_role("button", name=s["ask_send"]).click()
     await expect(driver.panel.locator(".ab-ask-sent")).to_contain_text(question_text)
     await expect(form).to_be_hidden()
+    await owner.reload()  # open, not answered yet: said to be waiting, not lost
+    await expect(driver.panel.locator(".ab-ask-waiting")).to_contain_text(question_text)
     await expect(driver.panel.locator(".ab-msg-bot").last).to_contain_text(question_on_screen.splitlines()[-1])
     assert (await driver.focused()).startswith(("INPUT", "BUTTON"))  # back at the question, focus in its controls
 

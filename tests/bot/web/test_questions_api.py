@@ -132,3 +132,15 @@ def test_the_questions_script_hard_codes_no_ui_text_and_never_writes_html() -> N
         assert "innerHTML" not in code and "insertAdjacentHTML" not in code and "sessionStorage" not in code
         for word in ("Cite", "Answer", "Send", "Ask a person"):
             assert f'"{word}"' not in code, (name, word)
+
+
+async def test_typed_words_asking_for_a_person_are_not_applied(client: httpx.AsyncClient) -> None:
+    session_id = await started_session(client)
+    before = (await client.get(f"/api/sessions/{session_id}")).json()
+    asked = await client.post(f"/api/sessions/{session_id}/messages", json={"text": "转人工：能申请算力券吗", "turn": 2})
+    assert asked.status_code == 200 and asked.json()["ask_person"] == {"text": "能申请算力券吗"}
+    assert asked.json()["turn"] == before["turn"] and asked.json()["expects"] == before["expects"]
+    after = (await client.get(f"/api/sessions/{session_id}")).json()
+    assert after["turn"] == before["turn"] and after["answers"] == before["answers"]
+    plain = await client.post(f"/api/sessions/{session_id}/messages", json={"text": "是"})
+    assert plain.json()["ask_person"] is None and plain.json()["turn"] == before["turn"] + 1
