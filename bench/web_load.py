@@ -1,7 +1,7 @@
 """Load benchmark of the web chat: N simulated users completing conversations against ``awardbot serve``.
 
     python bench/web_load.py [--users 200] [--think 2.0] [--conversations 1] [--saturated-conversations 3]
-                             [--workers 2] [--skip-paced]
+                             [--workers 2] [--skip-paced] [--rounds 1]
 
 Starts ``awardbot serve`` on a free loopback port with a temporary data dir (SQLite), and a bare
 FastAPI app (one trivial JSON endpoint) started the same way as the ceiling; stops both after.
@@ -11,13 +11,16 @@ Two phases against each server, with httpx.AsyncClient:
   answer, as people do: turn latency p50/p99 at ``--users`` concurrent conversations;
 * saturated — no think time: the most turns/s the server gives to ``--users`` users at once;
   then the same against ``awardbot serve --workers N`` (``--workers``, default 2; 0 skips it).
+  ``--rounds N`` repeats the saturated phases, chat and bare alternating, and reports medians: on a
+  machine others use too, a busy minute then falls on both sides of the ratio.
 
 Rate limits are off (``AWARDBOT_RATE_LIMITS=off``, CONTRACT §6); each answer carries its turn.
 
-Prints throughput (turns/s), p50/p99 turn latency and errors per phase and server. Targets: 0
+Prints throughput (turns/s), p50/p99 turn latency and errors per phase and server, and the CPU time
+the load generator and the server (all its workers) used in each saturated phase. Targets: 0
 errors; paced p99 ≤ 50 ms at 200 users; saturated chat throughput of one worker ≥ 65 % of the bare
 endpoint's. The load generator shares the machine (and its cores) with the servers: with N workers on
-N cores expect less than N× (the generator takes its share).
+N cores expect less than N× (the generator takes its share: the CPU line says how much).
 """
 
 from __future__ import annotations
@@ -74,6 +77,20 @@ with asyncio.Runner(loop_factory=server.config.get_loop_factory()) as runner:
 SERVE = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process ``pid`` and its children (uvicorn's workers), from /proc
+    (Linux); 0 where there is no /proc."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,6 +138,7 @@ class Tally:
     conversations: int = 0
     started: float = 0.0
     finished: float = 0.0
+    cpu: tuple[float, float] = (0.0, 0.0)  # load generator, server (all workers): CPU seconds
 
     def timed(self, seconds: float) -> None:
         self.latencies.append(seconds)
@@ -214,6 +232,22 @@ def report(name: str, tally: Tally) -> float:
     return throughput
 
 
+async def measured_phase(server: Server, users: int, think: float, per_user: int, bare: bool) -> Tally:
+    """:func:`run_phase`, also noting the CPU time the load generator and the server used in it."""
+    generator, served = time.process_time(), tree_cpu_seconds(server.process.pid)
+    tally = await run_phase(server.url, users, think, per_user, bare)
+    tally.cpu = (time.process_time() - generator, tree_cpu_seconds(server.process.pid) - served)
+    return tally
+
+
+def report_cpu(tally: Tally) -> None:
+    seconds = tally.finished - tally.started
+    generator, served = tally.cpu
+    per_turn = served / len(tally.latencies) * 1000 if tally.latencies else float("nan")
+    print(f"  {'':24} cpu: load generator {generator:6.1f} s, server {served:6.1f} s ({per_turn:.2f} ms/turn) "
+          f"in {seconds:.1f} s on {os.cpu_count()} cores")
+
+
 async def phases(chat: Server, bare: Server, workers: Server | None, args: argparse.Namespace) -> dict[str, float]:
     turns_per_conversation = 19  # the scripted conversation: 1 start + 18 answers
     results = {}
@@ -230,19 +264,30 @@ async def phases(chat: Server, bare: Server, workers: Server | None, args: argpa
                                      bare=True)
         report("bare FastAPI endpoint", bare_paced)
 
-    print(f"saturated: {args.users} users, no think time, {args.saturated_conversations} conversation(s) each")
-    saturated = await run_phase(chat.url, args.users, 0, args.saturated_conversations, bare=False)
-    results["chat_turns_per_s"] = report("chat (awardbot serve)", saturated)
-    results["saturated_p99_ms"] = percentile(saturated.latencies, 0.99) * 1000
-    bare_saturated = await run_phase(bare.url, args.users, 0,
-                                     turns_per_conversation * args.saturated_conversations, bare=True)
-    results["bare_turns_per_s"] = report("bare FastAPI endpoint", bare_saturated)
-    results["errors"] += len(saturated.errors) + len(bare_paced.errors) + len(bare_saturated.errors)
-    if workers is not None:
-        print(f"saturated, awardbot serve --workers {args.workers}: {args.users} users")
-        several = await run_phase(workers.url, args.users, 0, args.saturated_conversations, bare=False)
-        results["workers_turns_per_s"] = report(f"chat ({args.workers} workers)", several)
-        results["errors"] += len(several.errors)
+    chat_rates, bare_rates, worker_rates, p99s = [], [], [], []
+    for round_number in range(1, args.rounds + 1):  # chat and bare alternate: a busy minute hits both
+        print(f"saturated{f' (round {round_number} of {args.rounds})' if args.rounds > 1 else ''}: {args.users} "
+              f"users, no think time, {args.saturated_conversations} conversation(s) each")
+        saturated = await measured_phase(chat, args.users, 0, args.saturated_conversations, bare=False)
+        chat_rates.append(report("chat (awardbot serve)", saturated))
+        report_cpu(saturated)
+        p99s.append(percentile(saturated.latencies, 0.99) * 1000)
+        bare_saturated = await measured_phase(bare, args.users, 0,
+                                              turns_per_conversation * args.saturated_conversations, bare=True)
+        bare_rates.append(report("bare FastAPI endpoint", bare_saturated))
+        report_cpu(bare_saturated)
+        results["errors"] += len(saturated.errors) + len(bare_saturated.errors)
+        if workers is not None:
+            several = await measured_phase(workers, args.users, 0, args.saturated_conversations, bare=False)
+            worker_rates.append(report(f"chat ({args.workers} workers)", several))
+            report_cpu(several)
+            results["errors"] += len(several.errors)
+    results["errors"] += len(bare_paced.errors)
+    results["chat_turns_per_s"], results["bare_turns_per_s"] = statistics.median(chat_rates), statistics.median(bare_rates)
+    results["saturated_p99_ms"] = statistics.median(p99s)
+    results["ratio"] = statistics.median(c / b for c, b in zip(chat_rates, bare_rates, strict=True) if b)
+    if worker_rates:
+        results["workers_ratio"] = statistics.median(w / c for w, c in zip(worker_rates, chat_rates, strict=True) if c)
     return results
 
 
@@ -256,6 +301,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2,
                         help="also measure awardbot serve --workers N, saturated (default 2; 0: skip)")
     parser.add_argument("--skip-paced", action="store_true", help="only the saturated phases")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="saturated phases, chat and bare alternating; medians reported (default 1)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="awardbot-bench-") as tmp:
@@ -274,12 +321,12 @@ def main() -> int:
             codes = chat.stop(), bare.stop()
             if several is not None:
                 several.stop()
-    ratio = results["chat_turns_per_s"] / results["bare_turns_per_s"] if results["bare_turns_per_s"] else 0.0
     print(f"servers stopped (exit codes {codes[0]}, {codes[1]})")
+    rounds = f" (median of {args.rounds} rounds)" if args.rounds > 1 else ""
     print(f"targets: errors {results['errors']} (0) | paced p99 {results['paced_p99_ms']:.1f} ms (≤ 50) | "
-          f"chat/bare throughput {ratio:.0%} (≥ 65 %)")
-    if "workers_turns_per_s" in results:
-        print(f"--workers {args.workers} vs 1 worker: {results['workers_turns_per_s'] / results['chat_turns_per_s']:.2f}×")
+          f"chat/bare throughput {results['ratio']:.0%}{rounds} (≥ 65 %)")
+    if "workers_ratio" in results:
+        print(f"--workers {args.workers} vs 1 worker: {results['workers_ratio']:.2f}×{rounds}")
     return 0
 
 

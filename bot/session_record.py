@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from dialogs.result_text import result_messages
-from dialogs.state import DialogState, json_object, load_state
+from dialogs.state import DialogState, json_object, load_state, state_from_data
 from dialogs.turn import Turn
 
 RECORD_VERSION = 1
@@ -46,7 +46,7 @@ class SessionRecord(BaseModel):
 
     def to_json(self) -> str:
         return json.dumps({"session_record": RECORD_VERSION, "dialog": self.dialog.model_dump(mode="json"),
-                           "transcript": [entry.model_dump() for entry in self.transcript[-MAX_ENTRIES:]],
+                           "transcript": _TRANSCRIPT.dump_python(self.transcript[-MAX_ENTRIES:]),
                            "options": self.options}, ensure_ascii=False)
 
     def showing(self, turn: Turn) -> SessionRecord:
@@ -82,18 +82,26 @@ def load_record(text: str | None) -> SessionRecord | None:
     if data.get("session_record") != RECORD_VERSION:
         state = load_state(text)  # a bare dialog state, stored before transcripts existed
         return SessionRecord(dialog=state) if state else None
-    state = load_state(json.dumps(data.get("dialog"), ensure_ascii=False))
+    dialog = data.get("dialog")
+    state = state_from_data(dialog if isinstance(dialog, dict) else None)
     if state is None:
         return None
-    transcript: list[TranscriptEntry] = []
-    for entry in data.get("transcript") or []:
-        try:
-            transcript.append(TranscriptEntry.model_validate(entry))
-        except ValidationError:
-            continue  # one damaged entry never loses the conversation
+    entries = data.get("transcript") or []
+    try:  # the usual case, in one validation
+        transcript = _TRANSCRIPT.validate_python(entries)
+    except ValidationError:
+        transcript = []
+        for entry in entries:
+            try:
+                transcript.append(TranscriptEntry.model_validate(entry))
+            except ValidationError:
+                continue  # one damaged entry never loses the conversation
     options = data.get("options")
     options = {str(k): str(v) for k, v in options.items()} if isinstance(options, dict) else {}
     return SessionRecord(dialog=state, transcript=transcript, options=options)
+
+
+_TRANSCRIPT = TypeAdapter(list[TranscriptEntry])
 
 
 def _clip(text: str) -> str:

@@ -10,6 +10,8 @@ module, which imports neither of them.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections import OrderedDict
 
 from rules.engine import Assessment, assess
 from rules.loader import default_ruleset
@@ -20,8 +22,27 @@ from rules.schema import iter_leaves
 Answers = dict[str, object]
 
 
+REMEMBERED_ASSESSMENTS = 512
+_remembered: OrderedDict[tuple, Assessment] = OrderedDict()
+
+
 def assess_answers(answers: Answers, as_of: dt.date) -> Assessment:
-    return assess(default_ruleset(), Profile.model_validate(answers).facts(), as_of, near_misses=False)
+    """The assessment of ``answers`` on ``as_of`` (no near misses), remembered for the last few hundred
+    answer sets: one turn asks for the same answers several times (the next question, its options,
+    its wording), and conversations begin alike. The result is shared: callers only read it."""
+    ruleset = default_ruleset()
+    try:
+        key = (ruleset.version, as_of, json.dumps(answers, sort_keys=True, ensure_ascii=False, default=repr))
+    except (TypeError, ValueError):  # not JSON-like: not remembered
+        return assess(ruleset, Profile.model_validate(answers).facts(), as_of, near_misses=False)
+    found = _remembered.get(key)
+    if found is None:
+        found = _remembered[key] = assess(ruleset, Profile.model_validate(answers).facts(), as_of, near_misses=False)
+        if len(_remembered) > REMEMBERED_ASSESSMENTS:
+            _remembered.popitem(last=False)
+    else:
+        _remembered.move_to_end(key)
+    return found
 
 
 def needed_facts(assessment: Assessment) -> set[str]:

@@ -127,7 +127,11 @@ def load_state(text: str | None) -> DialogState | None:
     Answers that no longer validate (a field renamed or removed) are dropped one by one, so the
     rest survive.
     """
-    data = json_object(text)
+    return state_from_data(json_object(text))
+
+
+def state_from_data(data: dict[str, Any] | None) -> DialogState | None:
+    """:func:`load_state` on JSON already parsed (``data`` is changed)."""
     if data is None:
         return None
     version = data.get("schema_version", 1)
@@ -139,13 +143,17 @@ def load_state(text: str | None) -> DialogState | None:
     data["schema_version"] = SCHEMA_VERSION
     answers = data.get("answers") if isinstance(data.get("answers"), dict) else {}
     kept: dict[str, Any] = {}
-    for key, value in answers.items():
-        try:
-            Profile.model_validate({**kept, key: value})
-        except ValidationError:
-            migrated = True
-            continue
-        kept[key] = value
+    try:  # the usual case, in one validation: every answer still valid (the checks are per field)
+        Profile.model_validate(answers)
+        kept = dict(answers)
+    except ValidationError:
+        for key, value in answers.items():
+            try:
+                Profile.model_validate({**kept, key: value})
+            except ValidationError:
+                migrated = True
+                continue
+            kept[key] = value
     data["answers"] = kept
     try:
         state = DialogState.model_validate(data)

@@ -8,6 +8,7 @@ so the dialog can ask for them and the result can list them.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -109,38 +110,58 @@ def evaluate_leaf(leaf: Leaf, facts: Facts, event: Facts | None, bounds: dict[st
     return actual < value  # type: ignore[operator]  # "lt"
 
 
+_COMPARE: dict[str, Callable[[object, object], bool]] = {
+    "eq": operator.eq, "is": operator.eq, "ne": operator.ne, "gte": operator.ge, "gt": operator.gt,
+    "lte": operator.le, "lt": operator.lt, "in": lambda actual, value: actual in value,  # type: ignore[operator]
+}
+
+
 def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[Facts, Facts | None], bool | None]:
     """A closure equivalent to :func:`evaluate_leaf` for one leaf, for the engine's hot path."""
     op, value, name = leaf.op, leaf.value, leaf.fact
-    if op in ("has", "has_any") and name not in HELD_IMPLIED_BY and name not in NEW_BOUNDED_BY:
+    if op in ("has", "has_any", "has_none"):
         wanted = frozenset([value] if op == "has" else value)  # type: ignore[arg-type]
+        negate = op == "has_none"
+        if name in HELD_IMPLIED_BY or name in NEW_BOUNDED_BY:
+            implied, bound = HELD_IMPLIED_BY.get(name), NEW_BOUNDED_BY.get(name)
+
+            def has_implied(facts: Facts, event: Facts | None) -> bool | None:  # _membership, inlined
+                values = facts.get(name)
+                if values is not None:
+                    return wanted.isdisjoint(values) is negate  # type: ignore[arg-type]
+                if implied and not wanted.isdisjoint(facts.get(implied) or ()):  # type: ignore[arg-type]
+                    return not negate
+                if bound and (held := facts.get(bound)) is not None and wanted.isdisjoint(held):  # type: ignore[arg-type]
+                    return negate
+                return None
+
+            return has_implied
 
         def has(facts: Facts, event: Facts | None) -> bool | None:
             values = facts.get(name)
-            return None if values is None else not wanted.isdisjoint(values)  # type: ignore[arg-type]
+            return None if values is None else wanted.isdisjoint(values) is negate  # type: ignore[arg-type]
 
         return has
-    if op in ("has", "has_any", "has_none") or op == "gt_fact" or (bounds and name in bounds):
+    if op == "gt_fact":
         return lambda facts, event: evaluate_leaf(leaf, facts, event, bounds)
+    compare = _COMPARE[op]
+    bounded = bool(bounds) and name in bounds  # type: ignore[operator]
     if name.startswith(EVENT_PREFIX):
         key = name[len(EVENT_PREFIX):]
 
-        def get(facts: Facts, event: Facts | None) -> object:
-            return None if event is None else event.get(key)
-    else:
-        def get(facts: Facts, event: Facts | None) -> object:
-            return facts.get(name)
-    compare = {
-        "eq": lambda a: a == value, "is": lambda a: a == value, "ne": lambda a: a != value,
-        "in": lambda a: a in value, "gte": lambda a: a >= value, "gt": lambda a: a > value,
-        "lte": lambda a: a <= value, "lt": lambda a: a < value,
-    }[op]
+        def event_test(facts: Facts, event: Facts | None) -> bool | None:
+            actual = None if event is None else event.get(key)
+            if actual is None:
+                return False if bounded and _bounded_false(leaf, facts, bounds) else None
+            return compare_figures(actual, op, value) if actual.__class__ is FigureRange else compare(actual, value)
+
+        return event_test
 
     def test(facts: Facts, event: Facts | None) -> bool | None:
-        actual = get(facts, event)
+        actual = facts.get(name)
         if actual is None:
-            return None
-        return compare_figures(actual, op, value) if actual.__class__ is FigureRange else compare(actual)
+            return False if bounded and _bounded_false(leaf, facts, bounds) else None
+        return compare_figures(actual, op, value) if actual.__class__ is FigureRange else compare(actual, value)
 
     return test
 
@@ -192,3 +213,78 @@ def _combine(parts: list[Verdict], need_all: bool) -> Verdict:
         out.held.extend(part.held)
         out.failed.extend(part.failed)
     return out
+
+
+Outcome = tuple[bool | None, list[str], tuple[Leaf, ...], tuple[Leaf, ...]]  # value, missing, held, failed
+CompiledCondition = Callable[[Facts, Facts | None, int | None], Outcome]
+
+
+def compile_condition(cond: Condition, bounds: dict[str, str] | None = None) -> CompiledCondition:
+    """A closure tree equivalent to :func:`evaluate` with ``bounds`` (the same value, missing facts,
+    held and failed leaves), without building a :class:`Verdict` at every node."""
+    if isinstance(cond, Leaf):
+        test, held, failed = compile_leaf(cond, bounds), (cond,), (cond,)
+
+        def leaf(facts: Facts, event: Facts | None, event_index: int | None) -> Outcome:
+            value = test(facts, event)
+            if value is None:
+                return None, leaf_missing(cond, facts, event, event_index), (), ()
+            return (True, [], held, ()) if value else (False, [], (), failed)
+
+        return leaf
+    if isinstance(cond, NotOf):
+        inner = compile_condition(cond.not_, bounds)
+
+        def negation(facts: Facts, event: Facts | None, event_index: int | None) -> Outcome:
+            value, missing, held, failed = inner(facts, event, event_index)
+            return (None if value is None else not value), missing, failed, held
+
+        return negation
+    parts = tuple(compile_condition(part, bounds) for part in (cond.all if isinstance(cond, AllOf) else cond.any))
+    decisive = not isinstance(cond, AllOf)  # all: one false decides; any: one true
+
+    def combined(facts: Facts, event: Facts | None, event_index: int | None) -> Outcome:
+        results = [part(facts, event, event_index) for part in parts]
+        values = [result[0] for result in results]
+        value = decisive if decisive in values else None if None in values else not decisive
+        missing: list[str] = []
+        held: tuple[Leaf, ...] = ()
+        failed: tuple[Leaf, ...] = ()
+        for part_value, part_missing, part_held, part_failed in results:
+            if value is None and part_value is None:
+                missing.extend(m for m in part_missing if m not in missing)
+            held += part_held
+            failed += part_failed
+        return value, missing, held, failed
+
+    return combined
+
+
+def compile_truth(cond: Condition, bounds: dict[str, str] | None = None) -> Callable[[Facts, Facts | None], bool | None]:
+    """Only the value of :func:`evaluate` (True, False, None), stopping at the first part that decides.
+    A condition that holds has nothing missing, so the engine needs no more; otherwise it asks
+    :func:`compile_condition`'s closure for the missing facts and failed leaves."""
+    if isinstance(cond, Leaf):
+        return compile_leaf(cond, bounds)
+    if isinstance(cond, NotOf):
+        inner = compile_truth(cond.not_, bounds)
+
+        def negation(facts: Facts, event: Facts | None) -> bool | None:
+            value = inner(facts, event)
+            return None if value is None else not value
+
+        return negation
+    parts = tuple(compile_truth(part, bounds) for part in (cond.all if isinstance(cond, AllOf) else cond.any))
+    decisive = not isinstance(cond, AllOf)  # all: one false decides; any: one true
+
+    def combined(facts: Facts, event: Facts | None) -> bool | None:
+        unknown = False
+        for part in parts:
+            value = part(facts, event)
+            if value is decisive:
+                return decisive
+            if value is None:
+                unknown = True
+        return None if unknown else not decisive
+
+    return combined

@@ -13,14 +13,14 @@ highest; across levels they add up.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rules.conditions import Facts, Verdict, compile_leaf, evaluate, leaf_missing
-from rules.formulas import Amount, evaluate_formula, tier_for
+from rules.compiled import _COMPILED, CompiledRule, compiled_rules  # noqa: F401  (_COMPILED: tests drop mutants' entries)
+from rules.conditions import Facts, leaf_missing
+from rules.formulas import Amount, tier_for
 from rules.loader import Ruleset
 from rules.ranges import near_point
-from rules.schema import AllOf, Leaf, Rule, Tiers, Window
+from rules.schema import Leaf, Rule, Tiers
 
 STATUS_ORDER = {"eligible": 0, "possible": 1, "not_yet_in_force": 2, "expired": 3}
 
@@ -64,130 +64,43 @@ class Assessment:
     total_max_award_cny: float
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledLeaf:
-    leaf: Leaf
-    near_missable: bool  # could this leaf alone be "just out of reach"?
-    test: Callable[[Facts, Facts | None], bool | None]
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
-    """A rule prepared once per ruleset: its level and window looked up, flat conditions listed."""
-
-    rule: Rule
-    level: str
-    window: int  # index into CompiledRuleset.windows
-    per_event: bool
-    flat: tuple[tuple, ...] | None  # (test, near_missable, leaf) of a plain ``all``; None: nested any/not
-    district_leaf: Leaf | None  # a top-level [district, eq|ne, …] leaf, judged once per profile
-    activity_gate: frozenset[str] | None = None  # a required, non-actionable [activities, has(_any), …]
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledRuleset:
-    """Rules bucketed by their district condition, so a profile only visits rules that can apply."""
-
-    by_district: dict[tuple[str, object], tuple[CompiledRule, ...]]  # (op, value) -> rules
-    anywhere: tuple[CompiledRule, ...]
-    windows: tuple[Window, ...]  # the distinct effective windows, judged once per assessment
-    _candidates: dict[object, tuple[CompiledRule, ...]] = field(default_factory=dict)
-
-    def candidates(self, district: object) -> tuple[CompiledRule, ...]:
-        found = self._candidates.get(district)
-        if found is None:
-            out = list(self.anywhere)
-            for (op, value), rules in self.by_district.items():
-                if district is None or (district == value) == (op == "eq"):
-                    out.extend(rules)
-            found = self._candidates[district] = tuple(out)
-        return found
-
-
-_COMPILED: dict[str, CompiledRuleset] = {}
-
-
-def _near_missable(ruleset: Ruleset, leaf: Leaf) -> bool:
-    info = ruleset.facts.get(leaf.fact.removeprefix("event."))
-    if info is None:
-        return False
-    if leaf.op in ("gte", "gt"):
-        return info.near_miss is not None
-    return info.actionable and leaf.op in ("has", "is", "eq")
-
-
-def _leaf_order(compiled: CompiledLeaf) -> tuple[bool, bool]:
-    # decisive, non-actionable leaves first; among them list membership (usually false) first
-    return compiled.near_missable, compiled.leaf.op not in ("has", "has_any")
-
-
-def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> CompiledRule:
-    cond = rule.conditions
-    flat = district_leaf = None
-    if isinstance(cond, AllOf):  # a top-level district leaf buckets the rule, whether the rest is flat or not
-        parts = list(cond.all)
-        district_leaf = next((p for p in parts if isinstance(p, Leaf) and p.fact == "district"
-                              and p.op in ("eq", "ne")), None)
-    if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
-        leaves = [CompiledLeaf(leaf, _near_missable(ruleset, leaf), compile_leaf(leaf, ruleset.fact_bounds))
-                  for leaf in parts if leaf is not district_leaf]
-        flat = tuple((c.test, c.near_missable, c.leaf) for c in sorted(leaves, key=_leaf_order))
-    window = ruleset.window_of(rule)
-    if window not in windows:
-        windows.append(window)
-    gate = None
-    if flat is not None:
-        gate_leaf = next((leaf for _, near, leaf in flat if leaf.fact == "activities" and not near
-                          and leaf.op in ("has", "has_any")), None)
-        if gate_leaf is not None:
-            gate = frozenset([gate_leaf.value] if gate_leaf.op == "has" else gate_leaf.value)  # type: ignore[arg-type]
-    return CompiledRule(rule, ruleset.level_of(rule), windows.index(window), rule.for_each is not None, flat,
-                        district_leaf, gate)
-
-
-def compiled_rules(ruleset: Ruleset) -> CompiledRuleset:
-    """The enterprise rules, ready to evaluate; cached per ruleset version."""
-    cached = _COMPILED.get(ruleset.version)
-    if cached is None:
-        by_district: dict[tuple[str, object], list[CompiledRule]] = {}
-        anywhere: list[CompiledRule] = []
-        windows: list[Window] = []
-        for rule in ruleset.rules:
-            if rule.beneficiary == "enterprise":
-                compiled = _compile_rule(ruleset, rule, windows)
-                leaf = compiled.district_leaf
-                (by_district.setdefault((leaf.op, leaf.value), []) if leaf else anywhere).append(compiled)
-        cached = _COMPILED[ruleset.version] = CompiledRuleset(
-            {key: tuple(rules) for key, rules in by_district.items()}, tuple(anywhere), tuple(windows))
-    return cached
-
-
-_NO_NEAR_MISS = Verdict(False)
+Outcome = tuple[bool | None, list[str], Leaf | None]  # value, missing facts, the one failed leaf (near miss)
+_NOTHING: list[str] = []  # shared, never appended to
+_SHUT: Outcome = (False, _NOTHING, None)  # fails, and is no near miss
+_HOLDS: Outcome = (True, _NOTHING, None)
 
 
 def _evaluate_flat(leaves: tuple[tuple, ...], facts: Facts, event: Facts | None,
-                   event_index: int | None) -> Verdict:
-    """The fast path for a plain ``all``: stop at the first failure that cannot be a near miss."""
+                   event_index: int | None) -> Outcome:
+    """The fast path for a plain ``all``: stop at the first failure that cannot be a near miss.
+    ``leaves``: (test, near missable, leaf, the fact it misses when unsettled, if always the same)."""
     failed: Leaf | None = None
-    unknown: list[Leaf] | None = None
-    for test, near_missable, leaf in leaves:
-        value = test(facts, event)
+    unknown: list[tuple] | None = None
+    for entry in leaves:
+        value = entry[0](facts, event)
         if value is False:
-            if failed is not None or not near_missable or unknown:
-                return _NO_NEAR_MISS
-            failed = leaf
+            if failed is not None or not entry[1] or unknown:
+                return _SHUT
+            failed = entry[2]
         elif value is None:
             if failed is not None:
-                return _NO_NEAR_MISS
-            (unknown := unknown or []).append(leaf)
+                return _SHUT
+            if unknown is None:
+                unknown = [entry]
+            else:
+                unknown.append(entry)
     if failed is not None:
-        return Verdict(False, failed=[failed])
+        return False, _NOTHING, failed
     if unknown:
         missing: list[str] = []
-        for leaf in unknown:
-            missing.extend(m for m in leaf_missing(leaf, facts, event, event_index) if m not in missing)
-        return Verdict(None, missing)
-    return Verdict(True)
+        for _, _, leaf, name in unknown:
+            if name is not None:
+                if name not in missing:
+                    missing.append(name)
+            else:
+                missing.extend(m for m in leaf_missing(leaf, facts, event, event_index) if m not in missing)
+        return None, missing, None
+    return _HOLDS
 
 
 def _events_in_scope(rule: Rule, facts: Facts) -> list[tuple[int | None, Facts | None]] | None:
@@ -209,62 +122,64 @@ def assess(ruleset: Ruleset, facts: Facts, as_of: dt.date, near_misses: bool = T
     """Assess one enterprise (its known facts) on ``as_of``. ``near_misses=False`` skips looking for
     them (the dialog's choice of the next question needs only what is possible and what it misses)."""
     matches: list[Match] = []
-    near: list[NearMiss] = []
+    near: list[tuple] = []  # NearMiss fields, made into NearMiss only for those kept
+    groups: dict[tuple, list[Match]] = {}  # eligible matches by stacking subject
     prepared = compiled_rules(ruleset)
-    window_status = [window.status_on(as_of) for window in prepared.windows]
+    window_status = prepared.window_status(as_of)
     district_unknown = facts.get("district") is None
-    activities = facts.get("activities")
-    for compiled in prepared.candidates(facts.get("district")):
-        if activities is not None and compiled.activity_gate is not None \
-                and compiled.activity_gate.isdisjoint(activities):  # type: ignore[arg-type]
-            continue  # an activity it requires was not done (and is no near miss)
+    rules = prepared.rules
+    alive, unsettled = prepared.screen(facts)  # the rules no gate shuts, one bit each, in reporting order
+    while alive:
+        lowest = alive & -alive
+        alive ^= lowest
+        compiled = rules[lowest.bit_length() - 1]
         rule = compiled.rule
         scopes = _events_in_scope(rule, facts) if compiled.per_event else _NO_EVENT
         if scopes is None:
             continue
         window = window_status[compiled.window]
+        flat = compiled.flat if unsettled & lowest else compiled.ungated  # gates that hold decide nothing
         for event_index, event in scopes:
-            if compiled.flat is not None:
-                verdict = _evaluate_flat(compiled.flat, facts, event, event_index)
+            if flat is not None:
+                value, missing, failed = _evaluate_flat(flat, facts, event, event_index) if flat else _HOLDS
                 if district_unknown and compiled.district_leaf is not None:
-                    verdict = _NO_NEAR_MISS if verdict.value is False else Verdict(None, ["district", *verdict.missing])
+                    if value is False:
+                        continue  # fails whatever the district: no near miss either
+                    value, missing = None, ["district", *missing]
+            elif compiled.holds(facts, event) is True:  # type: ignore[misc]
+                value, missing, failed = True, _NOTHING, None  # what holds misses nothing
             else:
-                verdict = evaluate(rule.conditions, facts, event, event_index, ruleset.fact_bounds)  # type: ignore[arg-type]
-            if verdict.value is False:
-                if near_misses and window == "in_force" and verdict.failed:
-                    near.extend(_near_misses_of_failed(ruleset, rule, verdict, facts, event, event_index))
+                value, missing, _, failures = compiled.nested(facts, event, event_index)  # type: ignore[misc]
+                failed = failures[0] if len(failures) == 1 and not missing else None
+            if value is False:
+                if near_misses and failed is not None and window == "in_force":
+                    _near_misses_of_failed(near, ruleset, compiled, failed, facts, event, event_index)
                 continue
-            amount = evaluate_formula(rule.formula, facts, event, event_index, ruleset.fact_bounds)
+            amount = compiled.amount(facts, event, event_index)
             if not amount.applies:
-                if near_misses and window == "in_force" and verdict.value:
-                    near.extend(_near_below_lowest_tier(ruleset, rule, facts, event_index))
+                if near_misses and window == "in_force" and value:
+                    _near_below_lowest_tier(near, ruleset, rule, facts, event_index)
                 continue
-            missing = list(dict.fromkeys(verdict.missing + amount.missing))
-            if window != "in_force":
-                status = window
-            else:
-                status = "eligible" if verdict.value and not missing else "possible"
+            missing = list(dict.fromkeys(missing + amount.missing)) if missing or amount.missing else []
+            status = ("eligible" if value and not missing else "possible") if window == "in_force" else window
             match = Match(rule, compiled.level, status, amount, event_index, missing=missing)
             matches.append(match)
-            if near_misses and status == "eligible":
-                near.extend(_next_tier(ruleset, match, facts))
-    total = _apply_stacking(matches)
+            if status == "eligible":
+                groups.setdefault((compiled.stacking, event_index), []).append(match)
+                if near_misses and compiled.tiered:
+                    _next_tier(near, ruleset, match)
+    total = _apply_stacking(groups)
     matches.sort(key=lambda m: (STATUS_ORDER[m.status], not m.counted, -(m.amount.value or 0)))
-    near.sort(key=lambda n: -(n.max_award_cny or 0))
-    levels = {key: document.level for key, document in ruleset.documents.items()}
-    return Assessment(as_of, ruleset.version, matches, _dedupe(near, levels), total)
+    return Assessment(as_of, ruleset.version, matches, _dedupe(near, prepared.stacking) if near else [], total)
 
 
-def _apply_stacking(matches: list[Match]) -> float:
-    """Mark which eligible matches count (就高不重复) and return the total of those with a number."""
-    groups: dict[tuple, list[Match]] = {}
-    for match in matches:
-        if match.status == "eligible":
-            subject = match.rule.rewards or match.rule.rule_id
-            groups.setdefault((match.level, subject, match.event_index), []).append(match)
+def _apply_stacking(groups: dict[tuple, list[Match]]) -> float:
+    """Mark which eligible matches count (就高不重复) and return the total of those with a number.
+    ``groups``: the eligible matches by level, stacking subject and event."""
     total = 0.0
     for members in groups.values():
-        best = max(members, key=lambda m: (m.amount.value is not None, m.amount.value or 0))
+        best = members[0] if len(members) == 1 else \
+            max(members, key=lambda m: (m.amount.value is not None, m.amount.value or 0))
         best.counted = True
         for other in members:
             if other is not best:
@@ -274,80 +189,79 @@ def _apply_stacking(matches: list[Match]) -> float:
     return round(total, 2)
 
 
-def _reachable_gap(info, leaf: Leaf, current: object) -> float | None:
-    if info is None or info.near_miss is None or leaf.op not in ("gte", "gt") or current is None:
+def _reachable_gap(info, op: str, value: object, current: object) -> float | None:
+    """How far ``current`` is below passing ``[fact, op, value]``, if it is near enough to name."""
+    if info is None or info.near_miss is None or op not in ("gte", "gt") or current is None:
         return None
-    threshold = float(leaf.value)  # type: ignore[arg-type]
-    gap = threshold - near_point(current) + (1 if leaf.op == "gt" else 0)
+    threshold = float(value)  # type: ignore[arg-type]
+    gap = threshold - near_point(current) + (1 if op == "gt" else 0)
     return gap if 0 < gap <= info.near_miss * max(threshold, 1) else None
 
 
-def _near_misses_of_failed(ruleset: Ruleset, rule: Rule, verdict: Verdict, facts: Facts,
-                           event: Facts | None, event_index: int | None) -> list[NearMiss]:
-    """A rule that fails on exactly one leaf, which the enterprise could still change."""
-    if len(verdict.failed) != 1 or verdict.missing:
-        return []
-    leaf = verdict.failed[0]
+def _near_misses_of_failed(near: list[tuple], ruleset: Ruleset, compiled: CompiledRule, leaf: Leaf, facts: Facts,
+                           event: Facts | None, event_index: int | None) -> None:
+    """A rule that fails on exactly one leaf (``leaf``, nothing unknown), which the enterprise could
+    still change: its near miss's fields go to ``near``."""
+    rule = compiled.rule
     fact = leaf.fact.removeprefix("event.")
     info = ruleset.facts.get(fact)
     current = event.get(fact) if leaf.fact.startswith("event.") and event else facts.get(leaf.fact)
     if leaf.op in ("gte", "gt"):
-        gap = _reachable_gap(info, leaf, current)
+        gap = _reachable_gap(info, leaf.op, leaf.value, current)
         if gap is None:
-            return []
+            return
         bumped = near_point(current) + gap
-        if leaf.fact.startswith("event."):  # then event holds the current value
-            amount = evaluate_formula(rule.formula, facts, {**event, fact: bumped}, event_index,  # type: ignore[dict-item]
-                                      ruleset.fact_bounds)
+        if compiled.constant:  # the amount reads no figure
+            amount = compiled.amount(facts, event, event_index)
+        elif leaf.fact.startswith("event."):  # then event holds the current value
+            amount = compiled.amount(facts, {**event, fact: bumped}, event_index)  # type: ignore[dict-item]
         else:
-            amount = evaluate_formula(rule.formula, {**facts, leaf.fact: bumped}, event, event_index,
-                                      ruleset.fact_bounds)
-        return [NearMiss(rule, "threshold", leaf.fact, leaf.value, current, gap, amount.value, event_index)]
-    if leaf.fact == "new_certifications" and leaf.value in (facts.get("certifications") or ()):
-        return []  # already held: it can no longer be obtained for the first time
-    if info is not None and info.actionable and leaf.op in ("has", "is", "eq"):
-        amount = evaluate_formula(rule.formula, facts, event, event_index, ruleset.fact_bounds)
+            amount = compiled.amount({**facts, leaf.fact: bumped}, event, event_index)
+        near.append((rule, "threshold", leaf.fact, leaf.value, current, gap, amount.value, event_index))
+    elif leaf.fact == "new_certifications" and leaf.value in (facts.get("certifications") or ()):
+        return  # already held: it can no longer be obtained for the first time
+    elif info is not None and info.actionable and leaf.op in ("has", "is", "eq"):
+        amount = compiled.amount(facts, event, event_index)
         if amount.value is None and leaf.op == "has":
-            return []  # a title with no amount attached is not worth a nudge
+            return  # a title with no amount attached is not worth a nudge
         kind = "title" if leaf.op == "has" else "flag"
-        return [NearMiss(rule, kind, leaf.fact, leaf.value, current, None, amount.value, event_index)]
-    return []
+        near.append((rule, kind, leaf.fact, leaf.value, current, None, amount.value, event_index))
 
 
-def _near_below_lowest_tier(ruleset: Ruleset, rule: Rule, facts: Facts, event_index: int | None) -> list[NearMiss]:
+def _near_below_lowest_tier(near: list[tuple], ruleset: Ruleset, rule: Rule, facts: Facts,
+                            event_index: int | None) -> None:
     formula = rule.formula
     if not isinstance(formula, Tiers):
-        return []
+        return
     lowest = formula.tiers[0]
     info = ruleset.facts.get(formula.base)
     current = facts.get(formula.base)
-    gap = _reachable_gap(info, Leaf(fact=formula.base, op="gte", value=lowest.min), current)
-    if gap is None:
-        return []
-    return [NearMiss(rule, "next_tier", formula.base, lowest.min, current, gap, lowest.amount, event_index)]
+    gap = _reachable_gap(info, "gte", lowest.min, current)
+    if gap is not None:
+        near.append((rule, "next_tier", formula.base, lowest.min, current, gap, lowest.amount, event_index))
 
 
-def _next_tier(ruleset: Ruleset, match: Match, facts: Facts) -> list[NearMiss]:
+def _next_tier(near: list[tuple], ruleset: Ruleset, match: Match) -> None:
     formula = match.rule.formula
     if not isinstance(formula, Tiers) or match.amount.tier is None or match.amount.tier.max is None:
-        return []
+        return
     upper = tier_for(formula, match.amount.tier.max)
     info = ruleset.facts.get(formula.base)
     current = match.amount.base
-    gap = _reachable_gap(info, Leaf(fact=formula.base, op="gte", value=match.amount.tier.max), current)
-    if upper is None or gap is None:
-        return []
-    return [NearMiss(match.rule, "next_tier", formula.base, upper.min, current, gap, upper.amount, match.event_index)]
+    gap = _reachable_gap(info, "gte", match.amount.tier.max, current)
+    if upper is not None and gap is not None:
+        near.append((match.rule, "next_tier", formula.base, upper.min, current, gap, upper.amount, match.event_index))
 
 
-def _dedupe(near: list[NearMiss], levels: dict[str, str]) -> list[NearMiss]:
-    """One near miss per rule, and per stacking subject and level (only one of them could count)."""
+def _dedupe(near: list[tuple], stacking: dict[str, tuple[str, str]]) -> list[NearMiss]:
+    """Highest first, one near miss per rule, and per stacking subject and level (only one of them
+    could count). ``near``: NearMiss fields in the order found."""
+    near.sort(key=lambda fields: -(fields[6] or 0))  # max_award_cny; stable
     seen: set[tuple] = set()
     out = []
-    for item in near:  # sorted by amount, highest first
-        subject = item.rule.rewards or item.rule.rule_id
-        key = (levels[item.rule.clause_id.split("-")[0]], subject, item.event_index)
+    for fields in near:
+        key = (stacking[fields[0].rule_id], fields[7])  # the rule's level and subject, the event
         if key not in seen:
             seen.add(key)
-            out.append(item)
+            out.append(NearMiss(*fields))
     return out

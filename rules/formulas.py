@@ -7,17 +7,20 @@ set of facts. When an input is unknown the result is an upper bound where the te
 
 from __future__ import annotations
 
+import bisect
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rules.conditions import Facts, fact_name, lookup
+from rules.conditions import EVENT_PREFIX, Facts, fact_name, lookup
 from rules.ranges import FigureRange
 from rules.schema import Capped, Expr, Fixed, Formula, Percentage, PerUnit, Sum, Tier, Tiers, Unspecified
 
 
 @dataclass(slots=True)
 class Amount:
-    """What a formula yields: ``value`` in yuan (``None`` = not fixed by the text)."""
+    """What a formula yields: ``value`` in yuan (``None`` = not fixed by the text). Never changed once
+    made: the engine shares one instance per constant formula."""
 
     value: float | None
     missing: list[str] = field(default_factory=list)
@@ -261,3 +264,132 @@ def _part_value(part: Percentage | PerUnit | Fixed, facts: Facts, event: Facts |
         return None if base is None else _capped(max(base, 0.0) * part.rate, part.cap)
     count = eval_expr(part.count, facts, event, event_index, missing)
     return None if count is None else _capped(max(count, 0.0) * part.amount_per_unit, part.cap)
+
+
+AmountOf = Callable[[Facts, "Facts | None", "int | None"], Amount]
+
+
+def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> AmountOf:
+    """A closure equivalent to :func:`evaluate_formula` for one formula, for the engine's hot path.
+
+    A fixed, capped or unspecified formula yields the same :class:`Amount` every time: one shared
+    instance (amounts are never changed once made). A percentage, per-unit or sum formula whose inputs
+    are all known exactly is computed by closures made once; an unknown or ranged input, and tiers,
+    take the general path (upper bounds, ranges).
+    """
+    if isinstance(formula, Fixed | Capped | Unspecified):
+        constant = evaluate_formula(formula, {})
+        return lambda facts, event, event_index: constant
+    general = _remembered(formula, bounds or {})
+    if isinstance(formula, Tiers):
+        return _compile_tiers(formula, general)
+    inputs = tuple((name.startswith(EVENT_PREFIX), name.removeprefix(EVENT_PREFIX)) for name in _read_by(formula)[1])
+    computed = _compile_computed(formula)  # type: ignore[arg-type]
+
+    def exact(facts: Facts, event: Facts | None, event_index: int | None) -> Amount:
+        for in_event, key in inputs:
+            value = (None if event is None else event.get(key)) if in_event else facts.get(key)
+            if value is None or value.__class__ is FigureRange:
+                return general(facts, event, event_index)
+        value = computed(facts, event)
+        return Amount(round(value, 2), applies=value > 0)
+
+    return exact
+
+
+MAX_REMEMBERED = 4096  # amounts per formula over unknown or ranged inputs
+
+
+def _remembered(formula: Formula, bounds: dict[str, str]) -> AmountOf:
+    """:func:`evaluate_formula` with what it gave for unknown or ranged inputs remembered: that depends
+    only on the inputs, the figures bounding them and the event in scope, and a conversation asks
+    it again turn after turn (its upper bounds probe the formula at every breakpoint)."""
+    names = _read_by(formula)[1]
+    inputs = tuple((name.startswith(EVENT_PREFIX), name.removeprefix(EVENT_PREFIX), bounds.get(name.removeprefix(
+        EVENT_PREFIX), "")) for name in names)
+    remembered: dict[tuple, Amount] = {}
+
+    def general(facts: Facts, event: Facts | None, event_index: int | None) -> Amount:
+        key = (event is None, event_index, *(
+            ((None if event is None else event.get(name)) if in_event else facts.get(name), facts.get(bound))
+            for in_event, name, bound in inputs))
+        try:
+            found = remembered.get(key)
+        except TypeError:  # an unhashable value: compute it
+            return evaluate_formula(formula, facts, event, event_index, bounds)
+        if found is None:
+            if len(remembered) >= MAX_REMEMBERED:
+                remembered.clear()
+            found = remembered[key] = evaluate_formula(formula, facts, event, event_index, bounds)
+        return found
+
+    return general
+
+
+def _compile_tiers(formula: Tiers, general: AmountOf) -> AmountOf:
+    """Tiers on a figure known exactly: the tier found by bisection (tiers are contiguous and ascending)."""
+    in_event, key = formula.base.startswith(EVENT_PREFIX), formula.base.removeprefix(EVENT_PREFIX)
+    tiers = formula.tiers
+    lows = [tier.min for tier in tiers]
+    top = tiers[-1].max
+
+    def tiered(facts: Facts, event: Facts | None, event_index: int | None) -> Amount:
+        value = (None if event is None else event.get(key)) if in_event else facts.get(key)
+        if value is None or value.__class__ is FigureRange:
+            return general(facts, event, event_index)
+        base = float(value)  # type: ignore[arg-type]
+        index = bisect.bisect_right(lows, base) - 1
+        if index < 0 or (top is not None and base >= top):
+            return Amount(0, applies=False, base=base)
+        tier = tiers[index]
+        return Amount(tier.amount, applies=True, tier=tier, base=base)
+
+    return tiered
+
+
+Exact = Callable[[Facts, "Facts | None"], float]
+
+
+def _compile_expr(expr: Expr) -> Exact:
+    """:func:`eval_expr` for inputs known to be exact figures."""
+    if isinstance(expr, int | float):
+        number = float(expr)
+        return lambda facts, event: number
+    if isinstance(expr, str):
+        key = expr.removeprefix(EVENT_PREFIX)
+        if expr.startswith(EVENT_PREFIX):
+            return lambda facts, event: float(event[key])  # type: ignore[index, arg-type]
+        return lambda facts, event: float(facts[key])  # type: ignore[arg-type]
+    (op, args), = expr.items()
+    parts = [_compile_expr(arg) for arg in args]
+    if op == "sub":
+        first, second = parts
+        return lambda facts, event: first(facts, event) - second(facts, event)
+    pick = {"min": min, "max": max}[op]
+    return lambda facts, event: pick([part(facts, event) for part in parts])
+
+
+def _compile_part(part: Percentage | PerUnit | Fixed) -> Exact:
+    """:func:`_part_value` for inputs known to be exact figures."""
+    if isinstance(part, Fixed):
+        amount = part.amount
+        return lambda facts, event: amount
+    base = _compile_expr(part.base if isinstance(part, Percentage) else part.count)
+    factor = part.rate if isinstance(part, Percentage) else part.amount_per_unit
+    cap = part.cap
+    if cap is None:
+        return lambda facts, event: max(base(facts, event), 0.0) * factor
+    return lambda facts, event: min(max(base(facts, event), 0.0) * factor, cap)
+
+
+def _compile_computed(formula: Percentage | PerUnit | Sum) -> Exact:
+    """:func:`_computed` for inputs known to be exact figures."""
+    cap = formula.cap
+    if isinstance(formula, Sum):
+        parts = [_compile_part(part) for part in formula.parts]
+        whole = lambda facts, event: sum([part(facts, event) for part in parts])  # noqa: E731
+    else:
+        whole = _compile_part(formula)
+    if cap is None:
+        return whole
+    return lambda facts, event: min(whole(facts, event), cap)

@@ -2,10 +2,14 @@
 
 WAL journal, ``synchronous=NORMAL`` (a crash of the process loses nothing; a power cut may lose
 the last commits), ``busy_timeout`` for cross-process waits, schema versioned with
-``PRAGMA user_version``. Every operation is one short synchronous function run on a dedicated
-worker thread that owns the connection, so a lock held by another process, or a checkpoint's
-fsync, never stalls the event loop. Writes use ``BEGIN IMMEDIATE`` and the compare-and-set is
-``UPDATE ... WHERE key=? AND version=? AND incarnation=?``.
+``PRAGMA user_version``. Every write, and every read that could wait, is one short synchronous
+function run on a dedicated worker thread that owns the writing connection, so a lock held by
+another process, or a checkpoint's fsync, never stalls the event loop. Reading a conversation (every
+turn does, before its write) runs on the loop's own thread, on a second, query-only connection with
+no busy timeout: in WAL mode a read waits for no writer, and in the rare case where SQLite would make
+it wait (recovery after a crash) it fails at once and the worker thread reads instead. That saves a
+thread hop per turn, which under load costs more than the read. Writes use ``BEGIN IMMEDIATE`` and
+the compare-and-set is ``UPDATE ... WHERE key=? AND version=? AND incarnation=?``.
 """
 
 from __future__ import annotations
@@ -148,6 +152,18 @@ def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     return db
 
 
+def _connect_reader(path: Path) -> sqlite3.Connection:
+    """The query-only connection for reads on the event loop's thread: it never waits for a lock."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=0)
+    db.execute("PRAGMA busy_timeout = 0")
+    db.execute("PRAGMA query_only = 1")
+    return db
+
+
+def _would_wait(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_BUSY) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 class SqliteStore(SqliteQuestions, SqliteSubscriptions, Store):
     """Conversation and record store in one SQLite file (created with its directory if missing)."""
 
@@ -163,6 +179,7 @@ class SqliteStore(SqliteQuestions, SqliteSubscriptions, Store):
         self.path = Path(path)
         self._db = _connect(self.path, busy_timeout_ms)
         create_subscription_tables(self._db)
+        self._reader = _connect_reader(self.path)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="awardbot-sqlite")
         self._closed = False
 
@@ -171,6 +188,18 @@ class SqliteStore(SqliteQuestions, SqliteSubscriptions, Store):
             raise StoreError("the store is closed")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._worker, functools.partial(operation, *args))
+
+    async def _read(self, operation: Callable[..., T], *args: object) -> T:
+        """``operation(connection, *args)`` at once on the query-only connection, or on the worker
+        thread when SQLite would make it wait."""
+        if self._closed:
+            raise StoreError("the store is closed")
+        try:
+            return operation(self._reader, *args)
+        except sqlite3.OperationalError as exc:
+            if not _would_wait(exc):
+                raise
+        return await self._run(operation, self._db, *args)
 
     def _transaction(self):  # noqa: ANN202 - a context manager
         return _immediate_transaction(self._db)
@@ -182,20 +211,20 @@ class SqliteStore(SqliteQuestions, SqliteSubscriptions, Store):
     # -- conversations -------------------------------------------------------------------------
 
     async def get(self, key: str) -> Conversation | None:
-        return await self._run(self._get_sync, key)
+        return await self._read(self._get_sync, key)
 
-    def _get_sync(self, key: str) -> Conversation | None:
-        row = self._db.execute(
+    def _get_sync(self, db: sqlite3.Connection, key: str) -> Conversation | None:
+        row = db.execute(
             "SELECT version, state_json, updated_at FROM conversations WHERE key = ? AND updated_at > ?",
             (key, self._live_after()),
         ).fetchone()
         return None if row is None else Conversation(key, row[0], row[1], row[2])
 
     async def _read_snapshot(self, key: str) -> Snapshot:
-        return await self._run(self._read_snapshot_sync, key)
+        return await self._read(self._read_snapshot_sync, key)
 
-    def _read_snapshot_sync(self, key: str) -> Snapshot:
-        row = self._db.execute(
+    def _read_snapshot_sync(self, db: sqlite3.Connection, key: str) -> Snapshot:
+        row = db.execute(
             "SELECT version, incarnation, state_json, updated_at FROM conversations WHERE key = ?", (key,)
         ).fetchone()
         if row is None:
@@ -335,5 +364,6 @@ class SqliteStore(SqliteQuestions, SqliteSubscriptions, Store):
             return
         self._closed = True
         loop = asyncio.get_running_loop()
+        self._reader.close()
         await loop.run_in_executor(self._worker, self._db.close)  # runs after any queued operation
         self._worker.shutdown(wait=False)
