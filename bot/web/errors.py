@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from bot.conversation_service import ConversationMissing
 from bot.store import StoreError
 from locales import has, t
 
@@ -156,6 +157,11 @@ def install_error_handlers(app: FastAPI) -> None:
         message = t(request_locale(request), exc.key, **exc.params)
         return JSONResponse(status_code=exc.status, content={"detail": message, "message": message},
                             headers=exc.headers)
+
+    @app.exception_handler(ConversationMissing)
+    async def conversation_missing(request: Request, exc: ConversationMissing) -> JSONResponse:
+        """A web session never made, expired or forgotten, wherever a route meets it: 404."""
+        return await api_error(request, ApiError(404, "web.errors.session_not_found"))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

@@ -16,7 +16,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from bot.conversation_service import ConversationMissing
 from bot.questions.asking import question_problem
 from bot.questions.delivery import deliver_now
 from bot.questions.models import MAX_QUESTION_CHARS
@@ -54,11 +53,8 @@ def _questions(service: ServiceDep) -> QuestionService:
 
 async def _existing_session(request: Request, service: ServiceDep, session_id: str) -> None:
     """404 unless the session holds a conversation or was handed out and not used yet (a forgotten one: 404)."""
-    try:
-        if await service.state(session_key(session_id)) is not None:
-            return
-    except ConversationMissing:
-        raise ApiError(404, "web.errors.session_not_found") from None
+    if await service.state(session_key(session_id)) is not None:
+        return
     if await request.app.state.session_ids.fresh_locale(service.store, session_id) is None:
         raise ApiError(404, "web.errors.session_not_found")
 

@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from bot.conversation_service import ConversationMissing
 from bot.questions.asking import ask_request
 from bot.web.deps import ServiceDep, SessionIdDep, session_key
 from bot.web.errors import ApiError, error_responses
@@ -61,22 +60,16 @@ async def send_message(request: Request, session_id: SessionIdDep, message: User
     asked = ask_request(message.text)
     if asked is not None:  # "转人工" typed: nothing is applied; the widget opens its question form
         return await _asking_for_a_person(request, service, session_id, asked)
-    try:
-        turn = await service.reply(session_key(session_id), message.text, channel="web", create=False,
-                                   fresh_locale=await _fresh_locale(request, service, session_id),
-                                   answering=message.turn)
-    except ConversationMissing:
-        raise ApiError(404, "web.errors.session_not_found") from None
+    turn = await service.reply(session_key(session_id), message.text, channel="web", create=False,
+                               fresh_locale=await _fresh_locale(request, service, session_id),
+                               answering=message.turn)
     return turn_out(session_id, turn)
 
 
 @router.get("/{session_id}", response_model=TurnOut, responses=NOT_FOUND, summary="The current turn again")
 async def current_turn(request: Request, session_id: SessionIdDep, service: ServiceDep) -> TurnOut:
     """The turn on screen, unchanged, and in ``history`` what was shown and said before it (for a page reload)."""
-    try:
-        resumed = await service.resume(session_key(session_id))
-    except ConversationMissing:
-        raise ApiError(404, "web.errors.session_not_found") from None
+    resumed = await service.resume(session_key(session_id))
     if resumed is None:
         return turn_out(session_id, await _welcome_turn(request, service, session_id), [])
     turn, history = resumed
@@ -85,10 +78,7 @@ async def current_turn(request: Request, session_id: SessionIdDep, service: Serv
 
 async def _asking_for_a_person(request: Request, service: ServiceDep, session_id: str, text: str) -> TurnOut:
     """The question on screen, unchanged, with ``ask_person``: the owner asked for a person."""
-    try:
-        turn = await service.current(session_key(session_id))
-    except ConversationMissing:
-        raise ApiError(404, "web.errors.session_not_found") from None
+    turn = await service.current(session_key(session_id))
     if turn is None:
         turn = await _welcome_turn(request, service, session_id)
     return turn_out(session_id, turn).model_copy(update={"ask_person": AskPerson(text=text)})
@@ -123,10 +113,7 @@ async def report(request: Request, session_id: SessionIdDep, service: ServiceDep
     from dialogs.conversation import assessment_for, start
     from dialogs.result_view import build_result_view
 
-    try:
-        state = await service.state(session_key(session_id))
-    except ConversationMissing:
-        raise ApiError(404, "web.errors.session_not_found") from None
+    state = await service.state(session_key(session_id))
     if state is None:
         fresh = await _fresh_locale(request, service, session_id)
         if fresh is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from bot.conversation_service import ConversationMissing
 from bot.subscribing import new_link_token
 from bot.web.deps import ServiceDep, SessionIdDep, SettingsDep, session_key
 from bot.web.errors import ApiError, error_responses
@@ -37,10 +36,7 @@ async def subscription_link(request: Request, session_id: SessionIdDep, service:
     if not settings.telegram_bot_username:
         raise ApiError(503, "subscription.web.unavailable")
     key = session_key(session_id)
-    try:
-        state = await service.state(key)
-    except ConversationMissing:
-        raise ApiError(404, "web.errors.session_not_found") from None
+    state = await service.state(key)
     if state is None:
         raise ApiError(404, "web.errors.session_not_found")
     if not state.done:

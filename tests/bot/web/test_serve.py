@@ -3,8 +3,6 @@ and the Telegram bot running in the same process and loop as the web (against th
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import signal
 import time
 from pathlib import Path
@@ -15,7 +13,7 @@ import pytest
 from bot.cli import main
 from bot.settings import Settings
 
-from .support import TYPED_ANSWERS, ServeProcess, answer_for, free_port
+from .support import TYPED_ANSWERS, ServeProcess, answer_for, free_port, serving
 
 
 def test_serve_help_lists_every_setting(capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,8 +112,6 @@ def test_an_unreachable_telegram_never_keeps_the_web_down(tmp_path: Path) -> Non
 @pytest.mark.e2e
 async def test_serve_runs_the_telegram_bot_in_the_same_loop(
         tmp_path: Path, telegram_emulator, emulator_bot_token: str, emulator_bot_api_state, emulator_user) -> None:
-    import uvicorn
-
     from bot.serve_cli import build_app
 
     from ..ptb_emulator_adapter import EmulatorCompatibleRequest
@@ -126,21 +122,10 @@ async def test_serve_runs_the_telegram_bot_in_the_same_loop(
         "request": EmulatorCompatibleRequest(emulator_bot_api_state),
         "get_updates_request": EmulatorCompatibleRequest(emulator_bot_api_state, connection_pool_size=4)})
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
-    serving = asyncio.create_task(server.serve())
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            await asyncio.sleep(0.05)
-        assert server.started
+    async with serving(app, port):
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as web:
             assert (await web.post("/api/sessions", json={"locale": "en"})).status_code == 200
         await emulator_user.send_command("/start")
         reply = await emulator_user.wait_for_bot_message(timeout=20)
         assert reply.plain_text
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(serving, 30)
     assert app.state.service is None  # the lifespan closed the store after stopping Telegram

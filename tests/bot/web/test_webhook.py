@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -19,7 +16,7 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.telegram_runner import SECRET_HEADER, webhook_secret
 
-from .support import free_port
+from .support import free_port, serving
 
 TOKEN = "123456:TESTtokenTESTtokenTESTtoken"
 URL = "https://bot.example.com/telegram/hook-7f3a"
@@ -86,26 +83,6 @@ def test_the_webhook_setting_is_documented_in_help_and_readme() -> None:
     assert "AWARDBOT_TELEGRAM_WEBHOOK_URL" in out and "same" in out and "--workers" in out
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     assert "AWARDBOT_TELEGRAM_WEBHOOK_URL" in readme and "--workers" in readme
-
-
-@contextlib.asynccontextmanager
-async def serving(app: Any, port: int) -> AsyncIterator[None]:
-    """``app`` served by uvicorn on loopback ``port`` (lifespan on) until the block ends."""
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            await asyncio.sleep(0.05)
-        assert server.started
-        yield
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, 30)
 
 
 @pytest.mark.e2e
