@@ -11,6 +11,10 @@
   var locale = script.getAttribute("data-locale") === "en" ? "en" : "zh-CN";
   var apiBase = new URL(script.src, location.href).href.replace(/\/static\/staff\.js([?#].*)?$/, "");
   var strings = JSON.parse(document.getElementById("faq-strings").textContent);
+  var common = window.awardbotStaff;
+  var s = common.texts(strings);
+  var el = common.el;
+  var counted = common.plural(locale);
   var input = document.getElementById("faq-query");
   var status = document.getElementById("faq-status");
   var list = document.getElementById("faq-results");
@@ -19,23 +23,8 @@
   var timer = null;
   var latest = 0;
 
-  function s(key, params) {
-    var text = strings[key] || "";
-    Object.keys(params || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(params[name])); });
-    return text;
-  }
 
-  /* the one plural rule of awardbot (locales.plural_category): English "one" for exactly 1 */
-  function counted(key, count) {
-    return key + (locale === "en" && count === 1 ? ".one" : ".other");
-  }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
 
   function trim(value, places) {
     return Number(value).toLocaleString("en-US", { maximumFractionDigits: places });

@@ -14,6 +14,9 @@
   var locale = script.getAttribute("data-locale") === "en" ? "en" : "zh-CN";
   var apiBase = new URL(script.src, location.href).href.replace(/\/static\/staff_overview\.js([?#].*)?$/, "");
   var strings = JSON.parse(document.getElementById("overview-strings").textContent);
+  var common = window.awardbotStaff;
+  var s = common.texts(strings);
+  var el = common.el;
   var form = document.getElementById("overview-form");
   var tokenInput = document.getElementById("overview-token");
   var weeksSelect = document.getElementById("overview-weeks");
@@ -21,18 +24,7 @@
   var body = document.getElementById("overview-body");
   var latest = 0;
 
-  function s(key, params) {
-    var text = strings[key] || "";
-    Object.keys(params || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(params[name])); });
-    return text;
-  }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
 
   function svg(tag, attributes, text) {
     var node = document.createElementNS(SVG, tag);

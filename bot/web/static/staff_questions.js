@@ -13,6 +13,10 @@
   var locale = script.getAttribute("data-locale") === "en" ? "en" : "zh-CN";
   var apiBase = new URL(script.src, location.href).href.replace(/\/static\/staff_questions\.js([?#].*)?$/, "");
   var strings = JSON.parse(document.getElementById("sq-strings").textContent);
+  var common = window.awardbotStaff;
+  var s = common.texts(strings);
+  var el = common.el;
+  var counted = common.plural(locale);
   var byId = function (id) { return document.getElementById(id); };
   var ui = {
     tokenForm: byId("sq-token-form"), token: byId("sq-token"), status: byId("sq-status"), refresh: byId("sq-refresh"),
@@ -22,22 +26,8 @@
   };
   var state = { token: null, selected: null, citations: [], requestId: null, busy: false };
 
-  function s(key, params) {
-    var text = strings[key] || "";
-    Object.keys(params || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(params[name])); });
-    return text;
-  }
 
-  function counted(key, count) {  /* the one plural rule of awardbot (locales.plural_category) */
-    return key + (locale === "en" && count === 1 ? ".one" : ".other");
-  }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
 
   function newRequestId() {
     var bytes = new Uint8Array(16);
