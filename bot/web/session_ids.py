@@ -54,7 +54,7 @@ class SessionIds:
         return self._key
 
     def _tag(self, key: bytes, unsigned: str) -> str:
-        return _b64(hmac.new(key, unsigned.encode(), hashlib.sha256).digest()[:TAG_BYTES])
+        return _b64(hmac.digest(key, unsigned.encode(), "sha256")[:TAG_BYTES])  # one-shot: no HMAC object
 
     async def new(self, store: Store, locale: str) -> str:
         unsigned = secrets.token_urlsafe(RANDOM_BYTES) + LOCALE_LETTERS[locale]
