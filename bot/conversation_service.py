@@ -4,7 +4,9 @@
 inside the store's compare-and-set update (so two messages at once are applied one after the
 other, across processes too), and stores an assessment record when a conversation finishes.
 Channels only translate its :class:`dialogs.turn.Turn`. Next to the dialog state the store keeps a
-bounded transcript (:mod:`bot.session_record`), written in the same update, for a reload.
+bounded transcript (:mod:`bot.session_record`), written in the same update, for a reload; the
+records this process wrote last are kept with their text (:class:`bot.session_record.RecentRecords`),
+so the next turn reads its record back without parsing it again.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.session_record import SessionRecord, load_record
+from bot.session_record import RecentRecords, SessionRecord
 from bot.store import AssessmentRecord, Store
 from bot.store.base import key_for_log
 from dialogs.conversation import current_turn, restart, start, start_refresh, step
@@ -34,24 +36,24 @@ its id (still validly signed) answers "not found" instead of starting afresh. It
 conversation."""
 
 
-def _stored_record(key: str, old: str | None) -> SessionRecord | None:
-    """The record stored as ``old`` (None: nothing stored); a forgotten conversation is missing."""
-    if old == FORGOTTEN_STATE:
-        raise ConversationMissing(key)
-    return load_record(old)
-
-
 class ConversationService:
     def __init__(self, store: Store, default_locale: str = "zh-CN") -> None:
         self.store = store
         self.default_locale = default_locale
+        self._records = RecentRecords()
+
+    def _stored_record(self, key: str, old: str | None) -> SessionRecord | None:
+        """The record stored as ``old`` (None: nothing stored); a forgotten conversation is missing."""
+        if old == FORGOTTEN_STATE:
+            raise ConversationMissing(key)
+        return self._records.load(key, old)
 
     async def start(self, key: str, locale: str | None = None, delivery: int | None = None) -> Turn:
         """Start (or start over) the conversation ``key``."""
         def begin(_old: str | None) -> tuple[str, Turn]:
             state, turn = start(locale or self.default_locale)
             state.delivered(delivery)
-            return SessionRecord(dialog=state).showing(turn).to_json(), turn
+            return self._records.dump(key, SessionRecord(dialog=state).showing(turn)), turn
 
         _, turn = await self.store.update(key, begin)
         log.debug("conversation %s started", key_for_log(key))
@@ -75,7 +77,7 @@ class ConversationService:
         applying and answering apply a message twice.
         """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
-            record = _stored_record(key, old)
+            record = self._stored_record(key, old)
             if record is None:
                 if fresh_locale is not None:
                     state, first = start(fresh_locale)
@@ -85,10 +87,10 @@ class ConversationService:
                 else:
                     state, turn = start(locale or self.default_locale)
                     state.delivered(delivery)
-                    return SessionRecord(dialog=state).showing(turn).to_json(), (turn, None)
+                    return self._records.dump(key, SessionRecord(dialog=state).showing(turn)), (turn, None)
             elif (answering is not None and answering != record.dialog.turn) or (
                     delivery is not None and delivery in record.dialog.deliveries):
-                return record.to_json(), (current_turn(record.dialog, as_sent=True), None)
+                return self._records.dump(key, record), (current_turn(record.dialog, as_sent=True), None)
             was_done = record.dialog.done
             state, turn = step(record.dialog, text)
             state.deliveries = list(record.dialog.deliveries)  # kept across a restart of the dialog too
@@ -98,7 +100,7 @@ class ConversationService:
                 record = record.said(text, switched).model_copy(update={"dialog": state}).showing(turn)
             else:
                 record = record.model_copy(update={"dialog": state})
-            return record.to_json(), (turn, state if turn.done and not was_done else None)
+            return self._records.dump(key, record), (turn, state if turn.done and not was_done else None)
 
         _, (turn, finished) = await self.store.update(key, apply)
         if finished is not None:
@@ -112,7 +114,7 @@ class ConversationService:
         def begin(_old: str | None) -> tuple[str, Turn]:
             state, turn = start_refresh(answers, locale)
             state.delivered(delivery)
-            return SessionRecord(dialog=state).showing(turn).to_json(), turn
+            return self._records.dump(key, SessionRecord(dialog=state).showing(turn)), turn
 
         _, turn = await self.store.update(key, begin)
         return turn
@@ -121,11 +123,11 @@ class ConversationService:
         """A multi-select button pressed: applied to the stored state (so fast taps never lose one);
         the selection now, or ``None`` when there is no such conversation."""
         def apply(old: str | None) -> tuple[str, list[str]]:
-            record = _stored_record(key, old)
+            record = self._stored_record(key, old)
             if record is None:
                 raise ConversationMissing(key)  # nothing is written
             state, selected = toggle_option(record.dialog, question_key, option_id)
-            return record.model_copy(update={"dialog": state}).to_json(), selected
+            return self._records.dump(key, record.model_copy(update={"dialog": state})), selected
 
         try:
             _, selected = await self.store.update(key, apply)
@@ -137,17 +139,17 @@ class ConversationService:
         """Start over after the user confirmed it in the channel (every answer cleared); a
         redelivered confirmation (``delivery`` among the last applied) is not applied again."""
         def apply(old: str | None) -> tuple[str, Turn]:
-            record = load_record(old)
+            record = self._records.load(key, old)
             if record is None:
                 state, turn = start(locale or self.default_locale)
                 state.delivered(delivery)
-                return SessionRecord(dialog=state).showing(turn).to_json(), turn
+                return self._records.dump(key, SessionRecord(dialog=state).showing(turn)), turn
             if delivery is not None and delivery in record.dialog.deliveries:
-                return record.to_json(), current_turn(record.dialog, as_sent=True)
+                return self._records.dump(key, record), current_turn(record.dialog, as_sent=True)
             state, turn = restart(record.dialog)
             state.deliveries = list(record.dialog.deliveries)
             state.delivered(delivery)
-            return record.model_copy(update={"dialog": state}).showing(turn).to_json(), turn
+            return self._records.dump(key, record.model_copy(update={"dialog": state}).showing(turn)), turn
 
         _, turn = await self.store.update(key, apply)
         return turn
@@ -170,7 +172,7 @@ class ConversationService:
 
     async def _record_of(self, key: str) -> SessionRecord | None:
         conversation = await self.store.get(key)
-        return _stored_record(key, conversation.state_json) if conversation else None
+        return self._stored_record(key, conversation.state_json) if conversation else None
 
     async def forget(self, key: str, *, mark_forgotten: bool = False) -> int:
         """Delete the conversation, every assessment record of it and every question it left for the help
@@ -178,6 +180,7 @@ class ConversationService:
         would otherwise start afresh)."""
         from bot.questions.service import forget_questions
 
+        self._records.forget(key)
         removed = await self.store.forget(key)
         removed += await forget_questions(self.store, key)  # questions left for the help desk, too
         if mark_forgotten:

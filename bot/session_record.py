@@ -6,10 +6,18 @@ conversation again (``GET /api/sessions/{id}`` → ``history``). Both are writte
 compare-and-set update, so they never disagree. Stored text is
 ``{"session_record": 1, "dialog": <DialogState JSON>, "transcript": [...]}``; a bare dialog state
 (stored before transcripts existed) still reads, with an empty transcript.
+
+Every turn reads the record the turn before wrote and writes it back one exchange longer;
+:class:`RecentRecords` keeps the last records written in this process with their text, so that reading
+one back (the same text) costs a comparison instead of parsing the whole transcript again, and writing
+it serialises only the entries added.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -22,6 +30,8 @@ from rules.profile import Profile
 RECORD_VERSION = 1
 MAX_ENTRIES = 200  # the oldest entries go first
 MAX_ENTRY_CHARS = 4000
+REMEMBERED_RECORDS = 256
+"""Records :class:`RecentRecords` keeps (tens of KB each): the conversations active at once in one process."""
 
 
 class TranscriptEntry(BaseModel):
@@ -45,9 +55,13 @@ class SessionRecord(BaseModel):
     options: dict[str, str] = {}  # option id → label of the question on screen
 
     def to_json(self) -> str:
-        return _StoredRecord.model_construct(session_record=RECORD_VERSION, dialog=self.dialog,
-                                             transcript=self.transcript[-MAX_ENTRIES:],
-                                             options=self.options).model_dump_json()
+        return self._json_with(_TRANSCRIPT.dump_json(self.transcript[-MAX_ENTRIES:]).decode())
+
+    def _json_with(self, transcript_json: str) -> str:
+        """The stored text, given the JSON of ``transcript[-MAX_ENTRIES:]``: what the model
+        :class:`_StoredRecord` would write (pydantic's compact JSON, keys in its order)."""
+        return (f'{{"session_record":{RECORD_VERSION},"dialog":{self.dialog.model_dump_json()},'
+                f'"transcript":{transcript_json},"options":{_OPTIONS.dump_json(self.options).decode()}}}')
 
     def showing(self, turn: Turn) -> SessionRecord:
         """The record after ``turn`` is shown: its entries appended, its options on screen."""
@@ -136,6 +150,67 @@ def _load_record_part_by_part(text: str) -> SessionRecord | None:
 
 
 _TRANSCRIPT = TypeAdapter(list[TranscriptEntry])
+_OPTIONS = TypeAdapter(dict[str, str])
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    text: str
+    record: SessionRecord  # a copy nobody else holds
+    entries: tuple[TranscriptEntry, ...]  # the transcript as written (entries are never changed in place)
+    transcript_json: str
+
+
+class RecentRecords:
+    """The records last written under each key, with their stored text (at most ``size`` keys, the
+    least recently used forgotten first).
+
+    :meth:`load` of the text last written under a key gives that record without parsing; any other
+    text (written by another process, or by an older version) is parsed by :func:`load_record`. So
+    the result is always what :func:`load_record` reads from the text: a record round-trips through
+    its JSON unchanged, and only copies of it are handed out (the dialog's containers copied, as the
+    dialog's own steps copy them). :meth:`dump` writes :meth:`SessionRecord.to_json`, serialising only
+    the transcript entries added since the record was last written under the key."""
+
+    def __init__(self, size: int = REMEMBERED_RECORDS) -> None:
+        self.size = size
+        self._written: OrderedDict[str, _Written] = OrderedDict()
+
+    def load(self, key: str, text: str | None) -> SessionRecord | None:
+        written = self._written.get(key)
+        if written is None or not text or written.text != text:
+            return load_record(text)
+        self._written.move_to_end(key)
+        return _copy(written.record)
+
+    def dump(self, key: str, record: SessionRecord) -> str:
+        entries = record.transcript[-MAX_ENTRIES:]
+        before = self._written.get(key)
+        if before is not None and _starts_with(entries, before.entries):
+            added = entries[len(before.entries):]
+            transcript_json = (before.transcript_json if not added else _TRANSCRIPT.dump_json(added).decode()
+                               if not before.entries else
+                               f"{before.transcript_json[:-1]},{_TRANSCRIPT.dump_json(added).decode()[1:]}")
+        else:
+            transcript_json = _TRANSCRIPT.dump_json(entries).decode()
+        text = record._json_with(transcript_json)
+        self._written[key] = _Written(text, _copy(record), tuple(entries), transcript_json)
+        self._written.move_to_end(key)
+        if len(self._written) > self.size:
+            self._written.popitem(last=False)
+        return text
+
+    def forget(self, key: str) -> None:
+        self._written.pop(key, None)
+
+
+def _starts_with(entries: Sequence[TranscriptEntry], start: Sequence[TranscriptEntry]) -> bool:
+    return len(start) <= len(entries) and all(a is b for a, b in zip(start, entries, strict=False))
+
+
+def _copy(record: SessionRecord) -> SessionRecord:
+    return SessionRecord.model_construct(dialog=record.dialog.copied(), transcript=list(record.transcript),
+                                         options=dict(record.options))
 
 
 def _clip(text: str) -> str:

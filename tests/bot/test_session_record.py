@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bot.session_record import (
     _TRANSCRIPT,
     RECORD_VERSION,
+    RecentRecords,
     SessionRecord,
     _load_record_part_by_part,
     load_record,
@@ -80,3 +81,36 @@ def _damaged(change) -> str:  # noqa: ANN001 - a function changing the stored da
 ])
 def test_any_other_stored_text_is_read_as_part_by_part(text: str) -> None:
     assert load_record(text) == _load_record_part_by_part(text)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["zh-CN", "en"]), st.lists(st.one_of(texts, st.sampled_from(ANSWERS)), max_size=25))
+def test_recent_records_write_and_read_what_the_record_itself_does(locale: str, messages: list[str]) -> None:
+    """Turn after turn as the service goes: read back what was written, step, write again."""
+    recent = RecentRecords()
+    state, turn = start(locale, as_of=AS_OF)
+    text = recent.dump("web:a", SessionRecord(dialog=state).showing(turn))
+    for message in messages:
+        record = recent.load("web:a", text)
+        assert record == load_record(text)
+        state, turn = step(record.dialog, message)
+        record.dialog.answers.clear()  # what a caller does with its copy never reaches the next read
+        record.dialog.history.append("x")
+        written = record.said(message).model_copy(update={"dialog": state}).showing(turn)
+        text = recent.dump("web:a", written)
+        assert text == written.to_json()
+    assert recent.load("web:a", text) == load_record(text)
+
+
+def test_recent_records_parse_any_other_text_and_stay_bounded() -> None:
+    recent = RecentRecords(size=2)
+    records = conversation("zh-CN", ANSWERS[:4])
+    texts_written = [recent.dump(f"web:{n}", record) for n, record in enumerate(records[:3])]
+    assert recent.load("web:0", texts_written[0]) == records[0]  # forgotten (the oldest of three): parsed
+    assert recent.load("web:2", texts_written[1]) == records[1]  # another text than written under the key
+    assert recent.load("web:2", None) is None
+    long = records[-1].model_copy(update={"transcript": records[-1].transcript * 80})  # trimmed to the last 200
+    assert recent.dump("web:2", long) == long.to_json()
+    assert recent.dump("web:2", long.said("再来")) == long.said("再来").to_json()
+    recent.forget("web:2")
+    assert recent.load("web:2", long.to_json()) == load_record(long.to_json())
