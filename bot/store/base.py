@@ -137,7 +137,8 @@ class Store(SubscriptionStore, ABC):
                     version, incarnation = current.version + 1, snapshot.token.incarnation
                 written = Conversation(key=key, version=version, state_json=new_state, updated_at=time.time())
                 if await self._write_if_unchanged(written, incarnation, expected=snapshot.token):
-                    log.debug("conversation %s written at version %d", key_for_log(key), version)
+                    if log.isEnabledFor(logging.DEBUG):  # the key's hash only when it is logged (every turn)
+                        log.debug("conversation %s written at version %d", key_for_log(key), version)
                     return written, result
                 log.debug("conversation %s changed under attempt %d; retrying", key_for_log(key), attempt + 1)
                 await asyncio.sleep(
