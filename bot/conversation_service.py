@@ -42,11 +42,12 @@ class ConversationService:
         self.default_locale = default_locale
         self._records = RecentRecords()
 
-    def _stored_record(self, key: str, old: str | None) -> SessionRecord | None:
-        """The record stored as ``old`` (None: nothing stored); a forgotten conversation is missing."""
+    def _stored_record(self, key: str, old: str | None, *, read_only: bool = False) -> SessionRecord | None:
+        """The record stored as ``old`` (None: nothing stored); a forgotten conversation is missing.
+        ``read_only``: see :meth:`RecentRecords.load` (the updates here only read it and step its dialog)."""
         if old == FORGOTTEN_STATE:
             raise ConversationMissing(key)
-        return self._records.load(key, old)
+        return self._records.load(key, old, read_only=read_only)
 
     async def start(self, key: str, locale: str | None = None, delivery: int | None = None) -> Turn:
         """Start (or start over) the conversation ``key``."""
@@ -77,7 +78,7 @@ class ConversationService:
         applying and answering apply a message twice.
         """
         def apply(old: str | None) -> tuple[str, tuple[Turn, DialogState | None]]:
-            record = self._stored_record(key, old)
+            record = self._stored_record(key, old, read_only=True)
             if record is None:
                 if fresh_locale is not None:
                     state, first = start(fresh_locale)
@@ -123,7 +124,7 @@ class ConversationService:
         """A multi-select button pressed: applied to the stored state (so fast taps never lose one);
         the selection now, or ``None`` when there is no such conversation."""
         def apply(old: str | None) -> tuple[str, list[str]]:
-            record = self._stored_record(key, old)
+            record = self._stored_record(key, old, read_only=True)
             if record is None:
                 raise ConversationMissing(key)  # nothing is written
             state, selected = toggle_option(record.dialog, question_key, option_id)
@@ -139,7 +140,7 @@ class ConversationService:
         """Start over after the user confirmed it in the channel (every answer cleared); a
         redelivered confirmation (``delivery`` among the last applied) is not applied again."""
         def apply(old: str | None) -> tuple[str, Turn]:
-            record = self._records.load(key, old)
+            record = self._records.load(key, old, read_only=True)
             if record is None:
                 state, turn = start(locale or self.default_locale)
                 state.delivered(delivery)

@@ -169,19 +169,21 @@ class RecentRecords:
     text (written by another process, or by an older version) is parsed by :func:`load_record`. So
     the result is always what :func:`load_record` reads from the text: a record round-trips through
     its JSON unchanged, and only copies of it are handed out (the dialog's containers copied, as the
-    dialog's own steps copy them). :meth:`dump` writes :meth:`SessionRecord.to_json`, serialising only
+    dialog's own steps copy them), except to a reader that promises to only read. :meth:`dump` writes :meth:`SessionRecord.to_json`, serialising only
     the transcript entries added since the record was last written under the key."""
 
     def __init__(self, size: int = REMEMBERED_RECORDS) -> None:
         self.size = size
         self._written: OrderedDict[str, _Written] = OrderedDict()
 
-    def load(self, key: str, text: str | None) -> SessionRecord | None:
+    def load(self, key: str, text: str | None, *, read_only: bool = False) -> SessionRecord | None:
+        """``read_only``: the caller only reads the record and hands its dialog to the dialog's
+        functions (which copy the state before changing it): it gets the remembered record itself."""
         written = self._written.get(key)
         if written is None or not text or written.text != text:
             return load_record(text)
         self._written.move_to_end(key)
-        return _copy(written.record)
+        return written.record if read_only else _copy(written.record)
 
     def dump(self, key: str, record: SessionRecord) -> str:
         entries = record.transcript[-MAX_ENTRIES:]

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogs.commands import parse_command
-from dialogs.conversation import start, step
+from dialogs.conversation import current_turn, restart, start, step
 from dialogs.questions import BY_ID, PROFILE_QUESTIONS, QUESTIONS
+from dialogs.selection import toggle_option
 from dialogs.state import DialogState
 from rules.engine import assess
 from rules.loader import default_ruleset
@@ -129,3 +130,21 @@ def test_commands_never_change_a_recorded_answer(locale: str, messages: list[str
             follow_up = question is not None and any(BY_ID[p].field == pending for p in question.depends_on)
             event_detail = key.startswith("events[") and pending in ("events", "events_more")
             assert answering and (key == pending or follow_up or event_detail), (text, key, value, after.get(key))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["zh-CN", "en"]), st.lists(texts, max_size=25))
+def test_the_dialog_never_changes_the_state_it_is_given(locale: str, messages: list[str]) -> None:
+    """Every function that takes a state copies it before changing anything: the conversation service
+    hands them the state it remembers from the turn before (bot.session_record.RecentRecords)."""
+    state, turn = start(locale, as_of=AS_OF)
+    for text in messages:
+        before = state.model_dump()
+        current_turn(state)
+        current_turn(state, as_sent=True)
+        restart(state)
+        if state.pending and turn.expects and turn.expects.options:
+            toggle_option(state, state.pending, turn.expects.options[0].id)
+        following, turn = step(state, text)
+        assert state.model_dump() == before, text
+        state = following
