@@ -31,6 +31,7 @@ from rules.conditions import (
     compile_truth,
 )
 from rules.formulas import AmountOf, compile_formula
+from rules.kernels import Kernel, generated_kernel, interpreted_kernel
 from rules.loader import Ruleset
 from rules.schema import AllOf, Capped, Fixed, Leaf, Rule, Tiers, Unspecified, Window
 
@@ -68,6 +69,7 @@ class CompiledRuleset:
     windows: tuple[Window, ...]  # the distinct effective windows
     per_event: int  # rules judged once per event: none applies when the profile lists no events
     stacking: dict[str, tuple[str, str]]  # rule id -> level and stacking subject
+    kernels: tuple[Kernel, ...]  # rule i's kernel (rules.kernels): judges it for one profile
     _masks: dict[object, int] = field(default_factory=dict)
     _window_status: dict[dt.date, tuple[str, ...]] = field(default_factory=dict)
 
@@ -238,22 +240,30 @@ def _gates(ruleset: Ruleset, rules: list[CompiledRule]) -> tuple[FactGates, ...]
 
 
 def compiled_rules(ruleset: Ruleset) -> CompiledRuleset:
-    """The enterprise rules, ready to evaluate; cached per ruleset version."""
+    """The enterprise rules, ready to evaluate (generated kernels); cached per ruleset version."""
     cached = _COMPILED.get(ruleset.version)
     if cached is None:
-        windows: list[Window] = []
-        compiled = [_compile_rule(ruleset, rule, windows) for rule in ruleset.rules if rule.beneficiary == "enterprise"]
-        # bit order: rules with no district leaf first, then by district leaf, as the engine reports them
-        keys = list(dict.fromkeys((c.district_leaf.op, c.district_leaf.value) for c in compiled if c.district_leaf))
-        ordered = [c for c in compiled if c.district_leaf is None]
-        for op, value in keys:
-            ordered += [c for c in compiled if c.district_leaf and (c.district_leaf.op, c.district_leaf.value) == (op, value)]
-        anywhere = sum(1 << bit for bit, c in enumerate(ordered) if c.district_leaf is None)
-        by_district = tuple((op, value, sum(1 << bit for bit, c in enumerate(ordered) if c.district_leaf
-                                            and (c.district_leaf.op, c.district_leaf.value) == (op, value)))
-                            for op, value in keys)
-        cached = _COMPILED[ruleset.version] = CompiledRuleset(
-            tuple(ordered), anywhere, by_district, _gates(ruleset, ordered), tuple(windows),
-            sum(1 << bit for bit, c in enumerate(ordered) if c.per_event),
-            {rule.rule_id: stacking_subject(ruleset, rule) for rule in ruleset.rules})
+        cached = _COMPILED[ruleset.version] = compile_ruleset(ruleset)
     return cached
+
+
+def compile_ruleset(ruleset: Ruleset, generated: bool = True) -> CompiledRuleset:
+    """Compile the enterprise rules: bit order, district masks, gates and a kernel per rule, generated
+    for plain ``all`` rules unless ``generated`` is False (then every kernel is interpreted)."""
+    windows: list[Window] = []
+    compiled = [_compile_rule(ruleset, rule, windows) for rule in ruleset.rules if rule.beneficiary == "enterprise"]
+    # bit order: rules with no district leaf first, then by district leaf, as the engine reports them
+    keys = list(dict.fromkeys((c.district_leaf.op, c.district_leaf.value) for c in compiled if c.district_leaf))
+    ordered = [c for c in compiled if c.district_leaf is None]
+    for op, value in keys:
+        ordered += [c for c in compiled if c.district_leaf and (c.district_leaf.op, c.district_leaf.value) == (op, value)]
+    anywhere = sum(1 << bit for bit, c in enumerate(ordered) if c.district_leaf is None)
+    by_district = tuple((op, value, sum(1 << bit for bit, c in enumerate(ordered) if c.district_leaf
+                                        and (c.district_leaf.op, c.district_leaf.value) == (op, value)))
+                        for op, value in keys)
+    kernels = tuple(generated_kernel(ruleset, c) if generated and c.flat is not None else interpreted_kernel(ruleset, c)
+                    for c in ordered)
+    return CompiledRuleset(
+        tuple(ordered), anywhere, by_district, _gates(ruleset, ordered), tuple(windows),
+        sum(1 << bit for bit, c in enumerate(ordered) if c.per_event),
+        {rule.rule_id: stacking_subject(ruleset, rule) for rule in ruleset.rules}, kernels)

@@ -140,6 +140,15 @@ def _read_by(formula: Formula) -> tuple[frozenset[str], tuple[str, ...]]:
     return cached[1], cached[2]
 
 
+def reads_with_bounds(formula: Formula, bounds: dict[str, str]) -> frozenset[str]:
+    """Every fact whose value can change what ``formula`` yields: those it reads (``event.x`` kept as
+    written) and the wholes bounding them (an unknown part is probed up to its whole)."""
+    if isinstance(formula, Fixed | Capped | Unspecified):
+        return frozenset()
+    read = _read_by(formula)[0]
+    return read | {bounds[name.removeprefix(EVENT_PREFIX)] for name in read if name.removeprefix(EVENT_PREFIX) in bounds}
+
+
 EPSILON = 0.001  # just inside an open end of a range (amounts are in yuan)
 
 
