@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rules.conditions import EVENT_PREFIX, HELD_IMPLIED_BY, NEW_BOUNDED_BY, Facts, leaf_missing
+from rules.conditions import EVENT_PREFIX, Facts, leaf_missing
 from rules.formulas import Amount
 from rules.loader import Ruleset
 from rules.near_misses import NearMissOf, below_lowest_tier, near_miss_of, next_tier
@@ -143,20 +143,22 @@ def interpreted_kernel(ruleset: Ruleset, compiled: CompiledRule) -> Kernel:
 _INLINE_COMPARE = {"eq": "==", "is": "==", "ne": "!=", "gte": ">=", "gt": ">", "lte": "<=", "lt": "<", "in": "in"}
 
 
-def _leaf_test_lines(index: int, leaf: Leaf, bounds: dict[str, str]) -> list[str]:
+def _leaf_test_lines(index: int, leaf: Leaf) -> list[str]:
     """Source that sets ``t`` to the leaf's three-valued test (as :func:`rules.conditions.compile_leaf`).
-    Plain membership and comparisons are written out; implied titles, bounded figures and comparisons
-    of two facts call the compiled leaf ``T{index}``."""
+    Membership and comparisons on a known value are written out; an unknown value that another fact
+    can still settle (a title implied by another list, a part bounded by its whole) and comparisons of
+    two facts call the compiled leaf ``T{index}``."""
     op, name = leaf.op, leaf.fact
-    if op in ("has", "has_any", "has_none") and name not in HELD_IMPLIED_BY and name not in NEW_BOUNDED_BY:
-        return [f"a = get({name!r})", f"t = None if a is None else W{index}.isdisjoint(a) is {op == 'has_none'}"]
-    if op in _INLINE_COMPARE and name.removeprefix(EVENT_PREFIX) not in bounds:
-        if name.startswith(EVENT_PREFIX):
-            read = f"a = None if event is None else event.get({name.removeprefix(EVENT_PREFIX)!r})"
-        else:
-            read = f"a = get({name!r})"
+    if name.startswith(EVENT_PREFIX):
+        read = f"a = None if event is None else event.get({name.removeprefix(EVENT_PREFIX)!r})"
+    else:
+        read = f"a = get({name!r})"
+    if op in ("has", "has_any", "has_none"):  # on a profile list, as compile_leaf reads it
+        return [f"a = get({name!r})", "if a is None:", f"    t = T{index}(facts, event)",
+                "else:", f"    t = W{index}.isdisjoint(a) is {op == 'has_none'}"]
+    if op in _INLINE_COMPARE:
         return [read,
-                "if a is None:", "    t = None",
+                "if a is None:", f"    t = T{index}(facts, event)",
                 "elif a.__class__ is FigureRange:", f"    t = compare_figures(a, {op!r}, V{index})",
                 "else:", f"    t = a {_INLINE_COMPARE[op]} V{index}"]
     return [f"t = T{index}(facts, event)"]
@@ -170,7 +172,7 @@ def _body_lines(ruleset: Ruleset, compiled: CompiledRule, skip: str) -> list[str
     gates = {index for index, entry in enumerate(flat) if id(entry) not in kept}
     near_seen = False
     for index, (_, near_missable, leaf, _) in enumerate(flat):
-        body = _leaf_test_lines(index, leaf, ruleset.fact_bounds)
+        body = _leaf_test_lines(index, leaf)
         if near_missable:
             body += ["if t is False:",
                      f"    if {'unknown or failed >= 0' if near_seen else 'unknown'}:", f"        {skip}",
