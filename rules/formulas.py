@@ -140,6 +140,11 @@ def _read_by(formula: Formula) -> tuple[frozenset[str], tuple[str, ...]]:
     return cached[1], cached[2]
 
 
+def formula_inputs(formula: Formula) -> tuple[str, ...]:
+    """The facts a computed formula reads (``event.x`` kept as written), sorted."""
+    return _read_by(formula)[1]
+
+
 def reads_with_bounds(formula: Formula, bounds: dict[str, str]) -> frozenset[str]:
     """Every fact whose value can change what ``formula`` yields: those it reads (``event.x`` kept as
     written) and the wholes bounding them (an unknown part is probed up to its whole)."""

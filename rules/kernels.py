@@ -16,16 +16,18 @@ rule fails on one leaf the enterprise could change. Two ways to make one, with t
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rules.conditions import EVENT_PREFIX, Facts, leaf_missing
+from rules.formula_source import amount_lines
 from rules.formulas import Amount
 from rules.loader import Ruleset
 from rules.near_misses import NearMissOf, below_lowest_tier, near_miss_of, next_tier
 from rules.ranges import FigureRange, compare_figures
 from rules.results import Match
-from rules.schema import Leaf, iter_leaves
+from rules.schema import Leaf, Tiers, iter_leaves
 
 if TYPE_CHECKING:
     from rules.compiled import CompiledRule
@@ -195,14 +197,16 @@ def _body_lines(ruleset: Ruleset, compiled: CompiledRule, skip: str) -> list[str
             lines += ["    if district_unknown:", f"        {skip}  # fails whatever the district: no near miss"]
         lines += ["    if near is not None and window == 'in_force' and (handler := NEAR[failed]) is not None:",
                   "        handler(near, facts, event, event_index)", f"    {skip}"]
-    lines += ["if unknown:", "    value = None", "    missing = MISSING(unknown, facts, event, event_index)",
+    missing = "list(MISSING_NAMES[unknown])" if _static_missing(flat) else "MISSING(unknown, facts, event, event_index)"
+    lines += ["if unknown:", "    value = None", f"    missing = {missing}",
               "else:", "    value = True", "    missing = []"]
     if district_rule:
         lines += ["if district_unknown:", "    value = None", "    missing = ['district', *missing]"]
     if compiled.constant:
         lines += ["amount = AMOUNT"]
     else:
-        lines += ["amount = AMOUNT_OF(facts, event, event_index)", "if not amount.applies:"]
+        lines += amount_lines(compiled.rule.formula) or ["amount = AMOUNT_OF(facts, event, event_index)"]
+        lines += ["if not amount.applies:"]
         if compiled.tiered:
             lines += ["    if near is not None and window == 'in_force' and value:",
                       "        below_lowest_tier(near, ruleset, RULE, facts, event_index)"]
@@ -218,6 +222,17 @@ def _body_lines(ruleset: Ruleset, compiled: CompiledRule, skip: str) -> list[str
     if compiled.tiered:
         lines += ["    if near is not None:", "        next_tier(near, ruleset, match)"]
     return lines
+
+
+def _static_missing(flat: tuple[tuple, ...]) -> bool:
+    """Does every leaf, unsettled, miss the same fact whatever the profile (then by unknown leaves)?"""
+    return len(flat) <= 10 and all(name is not None for _, _, _, name in flat)
+
+
+def _missing_names(flat: tuple[tuple, ...]) -> dict[int, tuple[str, ...]]:
+    """For each set of unsettled leaves (a bitmask), the facts they miss, each once, in leaf order."""
+    return {mask: tuple(dict.fromkeys(name for index, (_, _, _, name) in enumerate(flat) if mask >> index & 1))
+            for mask in range(1, 1 << len(flat))}
 
 
 def generated_source(ruleset: Ruleset, compiled: CompiledRule) -> str:
@@ -248,6 +263,7 @@ def generated_kernel(ruleset: Ruleset, compiled: CompiledRule) -> Kernel:
     flat = compiled.flat
     namespace: dict[str, object] = {
         "FigureRange": FigureRange, "compare_figures": compare_figures, "Match": Match, "NO_EVENT": _NO_EVENT,
+        "Amount": Amount, "bisect_right": bisect.bisect_right,
         "below_lowest_tier": below_lowest_tier, "next_tier": next_tier, "ruleset": ruleset,
         "RULE": compiled.rule, "LEVEL": compiled.level, "STACKING": compiled.stacking,
         "KEY": (compiled.stacking, None), "AMOUNT_OF": compiled.amount,
@@ -258,6 +274,11 @@ def generated_kernel(ruleset: Ruleset, compiled: CompiledRule) -> Kernel:
     if compiled.constant:
         amount: Amount = compiled.amount({}, None, None)
         namespace["AMOUNT"] = amount
+    if isinstance(compiled.rule.formula, Tiers):
+        namespace["TIERS"] = tuple(compiled.rule.formula.tiers)
+        namespace["TIER_LOWS"] = [tier.min for tier in compiled.rule.formula.tiers]
+    if _static_missing(flat):
+        namespace["MISSING_NAMES"] = _missing_names(flat)
     for index, (test, _, leaf, _) in enumerate(flat):
         namespace[f"T{index}"] = test
         namespace[f"V{index}"] = leaf.value
