@@ -31,7 +31,8 @@ from rules.conditions import (
     compile_truth,
 )
 from rules.formulas import AmountOf, compile_formula
-from rules.kernels import Kernel, generated_kernel, interpreted_kernel
+from rules.kernel_source import can_generate, generated_kernel
+from rules.kernels import Kernel, interpreted_kernel
 from rules.loader import Ruleset
 from rules.schema import AllOf, Capped, Fixed, Leaf, Rule, Tiers, Unspecified, Window
 
@@ -249,7 +250,7 @@ def compiled_rules(ruleset: Ruleset) -> CompiledRuleset:
 
 def compile_ruleset(ruleset: Ruleset, generated: bool = True) -> CompiledRuleset:
     """Compile the enterprise rules: bit order, district masks, gates and a kernel per rule, generated
-    for plain ``all`` rules unless ``generated`` is False (then every kernel is interpreted)."""
+    where it can be (every rule without ``not``) unless ``generated`` is False (then all interpreted)."""
     windows: list[Window] = []
     compiled = [_compile_rule(ruleset, rule, windows) for rule in ruleset.rules if rule.beneficiary == "enterprise"]
     # bit order: rules with no district leaf first, then by district leaf, as the engine reports them
@@ -261,7 +262,7 @@ def compile_ruleset(ruleset: Ruleset, generated: bool = True) -> CompiledRuleset
     by_district = tuple((op, value, sum(1 << bit for bit, c in enumerate(ordered) if c.district_leaf
                                         and (c.district_leaf.op, c.district_leaf.value) == (op, value)))
                         for op, value in keys)
-    kernels = tuple(generated_kernel(ruleset, c) if generated and c.flat is not None else interpreted_kernel(ruleset, c)
+    kernels = tuple(generated_kernel(ruleset, c) if generated and can_generate(c) else interpreted_kernel(ruleset, c)
                     for c in ordered)
     return CompiledRuleset(
         tuple(ordered), anywhere, by_district, _gates(ruleset, ordered), tuple(windows),
