@@ -80,7 +80,7 @@ def _flat_condition_lines(compiled: CompiledRule, skip: str) -> list[str]:
     near_seen = False  # a near-missable leaf came before: it may have failed
     for index, (_, near_missable, leaf, _) in enumerate(flat):
         body = _leaf_test_lines(index, leaf)
-        unsettled = ([f"    if failed >= 0:", f"        {skip}"] if near_seen else []) + [f"    unknown |= {1 << index}"]
+        unsettled = (["    if failed >= 0:", f"        {skip}"] if near_seen else []) + [f"    unknown |= {1 << index}"]
         if near_missable:
             body += ["if t is False:", f"    if {'unknown or failed >= 0' if near_seen else 'unknown'}:",
                      f"        {skip}", f"    failed = {index}", "elif t is None:", *unsettled]

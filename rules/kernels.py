@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rules.conditions import EVENT_PREFIX, Facts, leaf_missing
+from rules.conditions import Facts, leaf_missing
 from rules.loader import Ruleset
 from rules.near_misses import NearMissOf, below_lowest_tier, near_miss_of, next_tier
 from rules.results import Match
