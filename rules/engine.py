@@ -53,12 +53,14 @@ def _apply_stacking(groups: dict[tuple, list[Match]]) -> float:
     ``groups``: the eligible matches by level, stacking subject and event."""
     total = 0.0
     for members in groups.values():
-        best = members[0] if len(members) == 1 else \
-            max(members, key=lambda m: (m.amount.value is not None, m.amount.value or 0))
+        best = members[0]
+        if len(members) > 1:
+            best = max(members, key=lambda m: (m.amount.value is not None, m.amount.value or 0))
+            for other in members:
+                if other is not best:
+                    other.stacked_under = best.rule.rule_id
         best.counted = True
-        for other in members:
-            if other is not best:
-                other.stacked_under = best.rule.rule_id
-        if best.amount.value is not None and best.rule.benefit != "loan":
-            total += best.amount.value
+        value = best.amount.value
+        if value is not None and best.rule.benefit != "loan":
+            total += value
     return round(total, 2)

@@ -3,7 +3,8 @@
 For inputs known exactly (no unknown, no range) a percentage, per-unit, sum or tiers formula is
 written out as statements that set ``amount``, doing the very float operations of
 :func:`rules.formulas.compile_formula`'s closures in the same order; any other input takes the
-compiled formula ``AMOUNT_OF`` (upper bounds over unknowns, ranges). Fixed, capped and unspecified
+formula as :func:`rules.formulas.remembered_formula` made it, ``AMOUNT_OF`` (upper bounds over
+unknowns, ranges). Fixed, capped and unspecified
 formulas are one shared constant and need no source.
 """
 

@@ -294,7 +294,7 @@ def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> A
     if isinstance(formula, Fixed | Capped | Unspecified):
         constant = evaluate_formula(formula, {})
         return lambda facts, event, event_index: constant
-    general = _remembered(formula, bounds or {})
+    general = remembered_formula(formula, bounds or {})
     if isinstance(formula, Tiers):
         return _compile_tiers(formula, general)
     inputs = tuple((name.startswith(EVENT_PREFIX), name.removeprefix(EVENT_PREFIX)) for name in _read_by(formula)[1])
@@ -314,7 +314,7 @@ def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> A
 MAX_REMEMBERED = 4096  # amounts per formula over unknown or ranged inputs
 
 
-def _remembered(formula: Formula, bounds: dict[str, str]) -> AmountOf:
+def remembered_formula(formula: Formula, bounds: dict[str, str]) -> AmountOf:
     """:func:`evaluate_formula` with what it gave for unknown or ranged inputs remembered: that depends
     only on the inputs, the figures bounding them and the event in scope, and a conversation asks
     it again turn after turn (its upper bounds probe the formula at every breakpoint)."""

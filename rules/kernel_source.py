@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from rules.conditions import EVENT_PREFIX, compile_leaf, leaf_missing
 from rules.formula_source import amount_lines
-from rules.formulas import Amount
+from rules.formulas import Amount, remembered_formula
 from rules.kernels import NO_EVENT, Kernel, missing_of, near_misses_by_leaf
 from rules.loader import Ruleset
 from rules.near_misses import below_lowest_tier, next_tier
@@ -222,7 +222,9 @@ def generated_kernel(ruleset: Ruleset, compiled: CompiledRule) -> Kernel:
         "Amount": Amount, "bisect_right": bisect.bisect_right, "leaf_missing": leaf_missing,
         "below_lowest_tier": below_lowest_tier, "next_tier": next_tier, "ruleset": ruleset,
         "RULE": compiled.rule, "LEVEL": compiled.level, "STACKING": compiled.stacking,
-        "KEY": (compiled.stacking, None), "AMOUNT_OF": compiled.amount,
+        "KEY": (compiled.stacking, None),
+        "AMOUNT_OF": compiled.amount if amount_lines(compiled.rule.formula) is None else remembered_formula(
+            compiled.rule.formula, ruleset.fact_bounds),
         "NEAR": tuple(near_of.get(id(leaf)) for leaf in leaves),
     }
     if compiled.flat is not None:

@@ -48,11 +48,16 @@ def near_miss_of(ruleset: Ruleset, rule: Rule, leaf: Leaf, amount_of: AmountOf, 
             return None
         # the amount at the bumped figure: the same as now when the formula reads neither it nor a bound of it
         patched = not constant and name in reads_with_bounds(rule.formula, bounds)
+        threshold_value = float(needed)  # type: ignore[arg-type]
+        reach = info.near_miss * max(threshold_value, 1)
+        step = 1 if op == "gt" else 0
 
         def threshold(near: list[tuple], facts: Facts, event: Facts | None, event_index: int | None) -> None:
             current = (event.get(fact) if event else None) if in_event else facts.get(name)
-            gap = reachable_gap(info, op, needed, current)
-            if gap is None:
+            if current is None:
+                return
+            gap = threshold_value - near_point(current) + step  # as reachable_gap
+            if not 0 < gap <= reach:
                 return
             if not patched:
                 amount = amount_of(facts, event, event_index)
@@ -67,8 +72,18 @@ def near_miss_of(ruleset: Ruleset, rule: Rule, leaf: Leaf, amount_of: AmountOf, 
         return None
     kind = "title" if op == "has" else "flag"
     first_time = name == "new_certifications"  # a title already held can no longer be obtained for the first time
-    if constant and op == "has" and amount_of({}, None, None).value is None:
-        return None  # a title with no amount attached is not worth a nudge
+    if constant:
+        award = amount_of({}, None, None).value
+        if award is None and op == "has":
+            return None  # a title with no amount attached is not worth a nudge
+
+        def constant_title_or_flag(near: list[tuple], facts: Facts, event: Facts | None, event_index: int | None) -> None:
+            if first_time and needed in (facts.get("certifications") or ()):
+                return
+            current = (event.get(fact) if event else None) if in_event else facts.get(name)
+            near.append((rule, kind, name, needed, current, None, award, event_index))
+
+        return constant_title_or_flag
 
     def title_or_flag(near: list[tuple], facts: Facts, event: Facts | None, event_index: int | None) -> None:
         if first_time and needed in (facts.get("certifications") or ()):
@@ -108,10 +123,16 @@ def next_tier(near: list[tuple], ruleset: Ruleset, match: Match) -> None:
         near.append((match.rule, "next_tier", formula.base, upper.min, current, gap, upper.amount, match.event_index))
 
 
+def _highest_award_first(fields: tuple) -> float:
+    return -(fields[6] or 0)  # max_award_cny
+
+
 def keep_near_misses(near: list[tuple], stacking: dict[str, tuple[str, str]]) -> list[NearMiss]:
     """Highest first, one near miss per rule, and per stacking subject and level (only one of them
     could count). ``near``: NearMiss fields in the order found."""
-    near.sort(key=lambda fields: -(fields[6] or 0))  # max_award_cny; stable
+    if len(near) == 1:
+        return [NearMiss(*near[0])]
+    near.sort(key=_highest_award_first)  # stable
     seen: set[tuple] = set()
     out = []
     for fields in near:
