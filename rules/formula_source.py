@@ -45,8 +45,9 @@ def _computed(formula: Percentage | PerUnit | Sum, variables: dict[str, str]) ->
 
 
 def amount_lines(formula: Formula) -> list[str] | None:
-    """Statements setting ``amount`` (names used: get, event, event_index, facts, Amount, AMOUNT_OF,
-    bisect_right and, for tiers, TIER_LOWS / TIERS); ``None`` for a constant formula."""
+    """Statements setting ``amount`` (reading get, event, event_index, facts, Amount, AMOUNT_OF,
+    bisect_right and, for tiers, TIER_LOWS / TIERS; setting only ``amount`` and the ``x*``, ``figure``,
+    ``base``, ``index`` and ``tier`` locals); ``None`` for a constant formula."""
     if not isinstance(formula, Percentage | PerUnit | Sum | Tiers):
         return None
     names = formula_inputs(formula)
@@ -70,6 +71,6 @@ def amount_lines(formula: Formula) -> list[str] | None:
                   "        tier = TIERS[index]",
                   "        amount = Amount(tier.amount, [], True, tier, base)"]
     else:
-        lines += [f"    value = {_computed(formula, variables)}",
-                  "    amount = Amount(round(value, 2), [], value > 0)"]
+        lines += [f"    figure = {_computed(formula, variables)}",
+                  "    amount = Amount(round(figure, 2), [], figure > 0)"]
     return lines
