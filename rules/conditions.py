@@ -116,6 +116,10 @@ _COMPARE: dict[str, Callable[[object, object], bool]] = {
 }
 
 
+#: each comparison operator as Python writes it, for the generated kernels and screen
+PYTHON_OPERATORS = {"eq": "==", "is": "==", "ne": "!=", "gte": ">=", "gt": ">", "lte": "<=", "lt": "<", "in": "in"}
+
+
 def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[Facts, Facts | None], bool | None]:
     """A closure equivalent to :func:`evaluate_leaf` for one leaf, for the engine's hot path."""
     op, value, name = leaf.op, leaf.value, leaf.fact

@@ -19,7 +19,7 @@ import bisect
 import itertools
 from typing import TYPE_CHECKING
 
-from rules.conditions import EVENT_PREFIX, compile_leaf, leaf_missing
+from rules.conditions import EVENT_PREFIX, PYTHON_OPERATORS, compile_leaf, leaf_missing
 from rules.formula_source import amount_lines
 from rules.formulas import Amount, remembered_formula
 from rules.kernels import NO_EVENT, Kernel, missing_of, near_misses_by_leaf
@@ -31,9 +31,6 @@ from rules.schema import AllOf, AnyOf, Condition, Leaf, NotOf, Tiers, iter_leave
 
 if TYPE_CHECKING:
     from rules.compiled import CompiledRule
-
-_INLINE_COMPARE = {"eq": "==", "is": "==", "ne": "!=", "gte": ">=", "gt": ">", "lte": "<=", "lt": "<", "in": "in"}
-
 
 def can_generate(compiled: CompiledRule) -> bool:
     """A plain ``all`` of leaves, or nested ``all``/``any`` without ``not``."""
@@ -56,7 +53,7 @@ def _leaf_test_lines(index: int, leaf: Leaf, target: str = "t") -> list[str]:
     if op in ("has", "has_any", "has_none"):  # on a profile list, as compile_leaf reads it
         return [f"a = get({name!r})", "if a is None:", f"    {target} = T{index}(facts, event)",
                 "else:", f"    {target} = W{index}.isdisjoint(a) is {op == 'has_none'}"]
-    if op in _INLINE_COMPARE:
+    if op in PYTHON_OPERATORS:
         if name.startswith(EVENT_PREFIX):
             read = f"a = None if event is None else event.get({name.removeprefix(EVENT_PREFIX)!r})"
         else:
@@ -64,7 +61,7 @@ def _leaf_test_lines(index: int, leaf: Leaf, target: str = "t") -> list[str]:
         return [read,
                 "if a is None:", f"    {target} = T{index}(facts, event)",
                 "elif a.__class__ is FigureRange:", f"    {target} = compare_figures(a, {op!r}, V{index})",
-                "else:", f"    {target} = a {_INLINE_COMPARE[op]} V{index}"]
+                "else:", f"    {target} = a {PYTHON_OPERATORS[op]} V{index}"]
     return [f"{target} = T{index}(facts, event)"]
 
 

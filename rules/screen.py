@@ -19,7 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rules.conditions import EVENT_PREFIX, HELD_IMPLIED_BY, NEW_BOUNDED_BY, Facts, compile_leaf
+from rules.conditions import (
+    EVENT_PREFIX,
+    HELD_IMPLIED_BY,
+    NEW_BOUNDED_BY,
+    PYTHON_OPERATORS,
+    Facts,
+    compile_leaf,
+)
 from rules.loader import Ruleset
 from rules.ranges import FigureRange, compare_figures
 from rules.schema import AllOf, Leaf, Rule
@@ -189,17 +196,14 @@ def interpreted_screen(gates: tuple[FactGates, ...], candidates: Callable[[objec
     return screen
 
 
-_COMPARE = {"eq": "==", "is": "==", "ne": "!=", "gte": ">=", "gt": ">", "lte": "<=", "lt": "<", "in": "in"}
-
-
 def _known_test_lines(group: int, index: int, leaf: Leaf) -> list[str]:
     """Set ``t`` to a gate's test on the known value ``a`` of its fact."""
     name = f"V{group}_{index}"
     if leaf.op in ("has", "has_any", "has_none"):
         return [f"t = {name}.isdisjoint(a) is {leaf.op == 'has_none'}"]
-    if leaf.op in _COMPARE:
+    if leaf.op in PYTHON_OPERATORS:
         return ["if a.__class__ is FigureRange:", f"    t = compare_figures(a, {leaf.op!r}, {name})",
-                "else:", f"    t = a {_COMPARE[leaf.op]} {name}"]
+                "else:", f"    t = a {PYTHON_OPERATORS[leaf.op]} {name}"]
     return [f"t = T{group}_{index}(facts, None)"]
 
 
@@ -215,7 +219,7 @@ def screen_source(gates: tuple[FactGates, ...]) -> str:
         for leaf, threshold, reach, mask in group.reach:
             delta = " + 1" if leaf.op == "gt" else ""
             known += [f"if alive & {mask} and a.__class__ is not FigureRange "
-                      f"and not a {_COMPARE[leaf.op]} {threshold!r} and {threshold!r} - float(a){delta} > {reach!r}:",
+                      f"and not a {PYTHON_OPERATORS[leaf.op]} {threshold!r} and {threshold!r} - float(a){delta} > {reach!r}:",
                       f"    alive &= ~{mask}"]
         for index, ((_, mask), leaf) in enumerate(zip(group.tests, group.test_leaves, strict=True)):
             known += [f"if alive & {mask}:", *("    " + line for line in _known_test_lines(number, index, leaf)),
