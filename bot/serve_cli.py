@@ -13,9 +13,12 @@ across machines); the Telegram bot polls in exactly one of them.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import logging
 import os
 import signal
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from locales import normalize_locale, t
@@ -68,6 +71,21 @@ def load_settings(args: argparse.Namespace) -> Settings:
                            problem=problem)) from None
 
 
+@contextlib.asynccontextmanager
+async def startup_frozen(_app: FastAPI) -> AsyncIterator[None]:
+    """For ``create_app(background=[…])``, last: once started, with the rules, questions and strings
+    loaded, everything built so far leaves the garbage collector's sight (``gc.freeze``), so its
+    full collections walk only what requests make (about 7 % of a chat turn's CPU otherwise)."""
+    from dialogs.conversation import start
+    from locales import LOCALES
+
+    for locale in LOCALES:
+        start(locale)
+    gc.freeze()
+    log.debug("%d objects built at start-up frozen", gc.get_freeze_count())
+    yield
+
+
 def build_app(settings: Settings, telegram_options: dict | None = None) -> FastAPI:
     """The web app with the Telegram bot alongside (and its webhook route when configured)."""
     from bot.questions.delivery import answers_alongside
@@ -75,7 +93,7 @@ def build_app(settings: Settings, telegram_options: dict | None = None) -> FastA
     from bot.web.main import create_app
 
     app = create_app(settings, background=[telegram_alongside(settings, telegram_options),
-                                           answers_alongside(settings)])
+                                           answers_alongside(settings), startup_frozen])
     install_webhook_route(app, settings)
     return app
 

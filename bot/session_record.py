@@ -10,14 +10,14 @@ compare-and-set update, so they never disagree. Stored text is
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from dialogs.result_text import result_messages
-from dialogs.state import DialogState, json_object, load_state, state_from_data
+from dialogs.state import SCHEMA_VERSION, DialogState, json_object, load_state, state_from_data
 from dialogs.turn import Turn
+from rules.profile import Profile
 
 RECORD_VERSION = 1
 MAX_ENTRIES = 200  # the oldest entries go first
@@ -45,9 +45,9 @@ class SessionRecord(BaseModel):
     options: dict[str, str] = {}  # option id → label of the question on screen
 
     def to_json(self) -> str:
-        return json.dumps({"session_record": RECORD_VERSION, "dialog": self.dialog.model_dump(mode="json"),
-                           "transcript": _TRANSCRIPT.dump_python(self.transcript[-MAX_ENTRIES:]),
-                           "options": self.options}, ensure_ascii=False)
+        return _StoredRecord.model_construct(session_record=RECORD_VERSION, dialog=self.dialog,
+                                             transcript=self.transcript[-MAX_ENTRIES:],
+                                             options=self.options).model_dump_json()
 
     def showing(self, turn: Turn) -> SessionRecord:
         """The record after ``turn`` is shown: its entries appended, its options on screen."""
@@ -74,8 +74,42 @@ class SessionRecord(BaseModel):
         return ("、" if locale != "en" else ", ").join(self.options[part] for part in parts)
 
 
+class _StoredRecord(BaseModel):
+    """The stored text as :meth:`SessionRecord.to_json` writes it: parsed and validated in one go."""
+
+    session_record: Literal[1]
+    dialog: DialogState
+    transcript: list[TranscriptEntry]
+    options: dict[str, str]
+
+
 def load_record(text: str | None) -> SessionRecord | None:
     """The record stored in ``text``; ``None`` when there is none or its dialog state is unreadable."""
+    if not text:
+        return None
+    try:  # every turn reads one: the usual record (current schema, every part valid) in one validation
+        stored = _StoredRecord.model_validate_json(text)
+    except ValidationError:
+        stored = None
+    if stored is not None and _current(stored.dialog):
+        return SessionRecord(dialog=stored.dialog, transcript=stored.transcript, options=stored.options)
+    return _load_record_part_by_part(text)
+
+
+def _current(state: DialogState) -> bool:
+    """Stored at the current schema with every answer still valid: nothing for :func:`state_from_data` to
+    migrate or drop."""
+    if "schema_version" not in state.model_fields_set or state.schema_version != SCHEMA_VERSION:
+        return False
+    try:
+        Profile.model_validate(state.answers)
+    except ValidationError:
+        return False
+    return True
+
+
+def _load_record_part_by_part(text: str) -> SessionRecord | None:
+    """Any other record: an older dialog state migrated, a damaged transcript entry or answer dropped alone."""
     data = json_object(text)
     if data is None:
         return None

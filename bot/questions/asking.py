@@ -10,6 +10,7 @@ The pending step is kept in the store next to the conversation (:func:`pending_k
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import time
@@ -69,12 +70,17 @@ def ask_request(text: str) -> str | None:
     the question ("human: …"), so an answer such as "human resources" stays an answer."""
     if without_punctuation(normalize_text(text).lstrip("/")) in word_set("ask_person"):
         return ""
-    for word in words("ask_person"):  # longest first
-        separators = _LATIN_SEPARATORS if word[:1].isascii() else _SEPARATORS
-        found = re.match(rf"\s*/?{re.escape(word)}\s*[{separators}]+\s*(\S.*)", text, flags=re.S | re.I)
-        if found:
-            return found.group(1).strip()
-    return None
+    found = _request_with_question(words("ask_person")).match(text)
+    return found.group(1).strip() if found else None
+
+
+@functools.cache
+def _request_with_question(request_words: tuple[str, ...]) -> re.Pattern[str]:
+    """One of ``request_words`` (longest first: the alternation tries them in that order), separators,
+    the question. Compiled once per word list: every message of every channel is read with it."""
+    branches = (rf"{re.escape(word)}\s*[{_LATIN_SEPARATORS if word[:1].isascii() else _SEPARATORS}]+"
+                for word in request_words)
+    return re.compile(rf"\s*/?(?:{'|'.join(branches)})\s*(\S.*)", flags=re.S | re.I)
 
 
 def is_cancel(text: str) -> bool:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from bot.questions.asking import ask_request
-from bot.web.deps import ServiceDep, SessionIdDep, session_key
+from bot.web.deps import MessageToSessionDep, ServiceDep, SessionIdDep, session_key
 from bot.web.errors import ApiError, error_responses
 from bot.web.presenting import award_chart, turn_out
 from bot.web.rate_limits import limit_client, limit_new_session, limit_session
@@ -26,8 +26,9 @@ from dialogs.turn import Turn
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api/sessions", tags=["chat"], dependencies=[Depends(limit_client)],
-                   responses=error_responses(413, 422, 429, 503))
+router = APIRouter(prefix="/api/sessions", tags=["chat"], responses=error_responses(413, 422, 429, 503))
+CLIENT_LIMIT = [Depends(limit_client)]
+"""Every route's first check (the message route makes it inside :func:`bot.web.deps.message_to_session`)."""
 
 NOT_FOUND = {404: {"description": "no such session (never created, expired or forgotten)"}}
 
@@ -37,7 +38,7 @@ async def _fresh_locale(request: Request, service: ServiceDep, session_id: str) 
 
 
 @router.post("", response_model=TurnOut, summary="Start a conversation",
-             dependencies=[Depends(limit_new_session)])
+             dependencies=[*CLIENT_LIMIT, Depends(limit_new_session)])
 async def create_session(request: Request, service: ServiceDep,
                          body: Annotated[NewSession | None, Body()] = None) -> TurnOut:
     """A new session and its first turn (the welcome and the first question). Nothing is stored
@@ -51,11 +52,11 @@ async def create_session(request: Request, service: ServiceDep,
 
 
 @router.post("/{session_id}/messages", response_model=TurnOut, responses=NOT_FOUND, summary="Send a message")
-async def send_message(request: Request, session_id: SessionIdDep, message: UserMessage,
-                       service: ServiceDep) -> TurnOut:
+async def send_message(request: Request, to: MessageToSessionDep, message: UserMessage) -> TurnOut:
     """Apply one answer or command and return the next turn. With ``turn``: a send for a turn the
     conversation has already left (a retry whose answer was lost) is not applied again; the answer
     is the current turn."""
+    session_id, service = to.session_id, to.service
     await limit_session(request, session_id)
     asked = ask_request(message.text)
     if asked is not None:  # "转人工" typed: nothing is applied; the widget opens its question form
@@ -66,7 +67,8 @@ async def send_message(request: Request, session_id: SessionIdDep, message: User
     return turn_out(session_id, turn)
 
 
-@router.get("/{session_id}", response_model=TurnOut, responses=NOT_FOUND, summary="The current turn again")
+@router.get("/{session_id}", response_model=TurnOut, responses=NOT_FOUND, summary="The current turn again",
+            dependencies=CLIENT_LIMIT)
 async def current_turn(request: Request, session_id: SessionIdDep, service: ServiceDep) -> TurnOut:
     """The turn on screen, unchanged, and in ``history`` what was shown and said before it (for a page reload)."""
     resumed = await service.resume(session_key(session_id))
@@ -94,7 +96,8 @@ async def _welcome_turn(request: Request, service: ServiceDep, session_id: str) 
     return start(locale)[1]
 
 
-@router.delete("/{session_id}", status_code=204, responses=NOT_FOUND, summary="Forget the conversation")
+@router.delete("/{session_id}", status_code=204, responses=NOT_FOUND, summary="Forget the conversation",
+               dependencies=CLIENT_LIMIT)
 async def forget_session(request: Request, session_id: SessionIdDep, service: ServiceDep) -> Response:
     """Delete the conversation and every assessment record made from it; the id answers 404 from then on."""
     if await _fresh_locale(request, service, session_id) is None and not await service.store.get(
@@ -105,7 +108,7 @@ async def forget_session(request: Request, session_id: SessionIdDep, service: Se
 
 
 @router.get("/{session_id}/report", response_class=HTMLResponse, responses=NOT_FOUND,
-            summary="Printable assessment report (HTML)")
+            summary="Printable assessment report (HTML)", dependencies=CLIENT_LIMIT)
 async def report(request: Request, session_id: SessionIdDep, service: ServiceDep,
                  locale: Annotated[Literal["zh-CN", "en"] | None, Query()] = None) -> HTMLResponse:
     """The assessment of the answers given so far as a printable page (``@media print``), in the

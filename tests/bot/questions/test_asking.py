@@ -3,6 +3,7 @@ on a question's text (pure)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -10,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.questions.asking import (
+    _LATIN_SEPARATORS,
+    _SEPARATORS,
     PENDING_TTL_SECONDS,
     ask_request,
     begin,
@@ -17,6 +20,8 @@ from bot.questions.asking import (
     load_pending,
     question_problem,
 )
+from dialogs.parse.words import word_set, words
+from locales.text import normalize_text, without_punctuation
 
 
 @pytest.mark.parametrize("text", ["转人工", "人工客服", "找人工", "人工", "转人工。", " 我要人工 ", "talk to a person",
@@ -46,6 +51,34 @@ def test_answers_are_not_taken_for_a_request(text: str) -> None:
 def test_any_text_is_read_without_error(text: str) -> None:
     request = ask_request(text)
     assert request is None or isinstance(request, str)
+
+
+def _ask_request_word_by_word(text: str) -> str | None:
+    """The reading before the words were compiled into one pattern: each word tried in turn, longest first."""
+    if without_punctuation(normalize_text(text).lstrip("/")) in word_set("ask_person"):
+        return ""
+    for word in words("ask_person"):
+        separators = _LATIN_SEPARATORS if word[:1].isascii() else _SEPARATORS
+        found = re.match(rf"\s*/?{re.escape(word)}\s*[{separators}]+\s*(\S.*)", text, flags=re.S | re.I)
+        if found:
+            return found.group(1).strip()
+    return None
+
+
+_ASK_PARTS = st.sampled_from([*words("ask_person"), "Human", "HUMAN", "TALK to A Person", "人工智能", "human resources",
+                              "/", " ", "  ", "\n", ":", "：", "，", ",", "-", "—", "、", ".", "。", "!", "？", "渝中区",
+                              "能申请吗", "how much?", "x"])
+
+
+@given(st.lists(_ASK_PARTS, max_size=6).map("".join) | st.text(max_size=40))
+def test_one_pattern_reads_requests_as_the_words_one_by_one(text: str) -> None:
+    assert ask_request(text) == _ask_request_word_by_word(text)
+
+
+@pytest.mark.parametrize("text", ["human: a", "talk to a human - b", "人工客服：c", "转人工客服，d", " /转人工 : e",
+                                  "Speak To A Person!!  f\ng", "human resources: h", "人工智能：i", "a person, j"])
+def test_one_pattern_table(text: str) -> None:
+    assert ask_request(text) == _ask_request_word_by_word(text)
 
 
 def test_cancel_words() -> None:

@@ -89,3 +89,16 @@ async def test_limits_hold_across_two_instances_on_one_redis(tmp_path: Path, red
         statuses = [(await (first if i % 2 else second).post("/api/sessions", json={})).status_code
                     for i in range(6)]
     assert statuses == [200, 200, 200, 200, 429, 429]  # each instance alone would have allowed 4
+
+
+async def test_a_message_is_checked_limit_first_then_session_then_body_and_counted_once(tmp_path: Path) -> None:
+    """The message route's one dependency checks in the order the separate ones did: the client's limit
+    (429), the session id (404), then the body (422); each request counts once against the client."""
+    async with instance(limited(tmp_path, rate_limit_client="5/minute")) as client:
+        session_id = (await client.post("/api/sessions", json={})).json()["session_id"]  # 1
+        assert (await client.post("/api/sessions/short/messages", json={"text": 3})).status_code == 404  # 2
+        assert (await client.post(f"/api/sessions/{session_id}/messages", json={"text": 3})).status_code == 422  # 3
+        assert (await client.post(f"/api/sessions/{session_id}/messages", json={"text": "跳过"})).status_code == 200
+        assert (await client.get(f"/api/sessions/{session_id}")).status_code == 200  # 5
+        refused = await client.post("/api/sessions/short/messages", json={"text": 3})
+        assert refused.status_code == 429 and "retry-after" in refused.headers

@@ -4,6 +4,8 @@ and the Telegram bot running in the same process and loop as the web (against th
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -32,6 +34,25 @@ def test_serve_rejects_bad_settings_with_one_line(capsys: pytest.CaptureFixture[
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("awardbot: ") and "port" in err and len(err.strip().splitlines()) == 1
+
+
+def test_serve_freezes_what_start_up_built_out_of_the_garbage_collectors_sight(tmp_path: Path) -> None:
+    """After the lifespan started (rules and strings loaded), ``gc.freeze``; a fresh interpreter, so this
+    test process's own objects are never frozen."""
+    code = ("import asyncio, gc, sys\n"
+            "from bot.serve_cli import build_app\n"
+            "from bot.settings import Settings\n"
+            "app = build_app(Settings(_env_file=None, data_dir=sys.argv[1]))\n"
+            "async def main():\n"
+            "    before = gc.get_freeze_count()\n"
+            "    async with app.router.lifespan_context(app):\n"
+            "        print(before, gc.get_freeze_count())\n"
+            "asyncio.run(main())\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[3])
+    assert done.returncode == 0, done.stderr
+    before, frozen = map(int, done.stdout.split())
+    assert before == 0 and frozen > 50_000  # the modules, the app, the rules
 
 
 def _answer_a_few(client: httpx.Client, base: str, turn: dict, count: int) -> dict:
