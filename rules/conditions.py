@@ -116,6 +116,10 @@ _COMPARE: dict[str, Callable[[object, object], bool]] = {
 }
 
 
+#: each comparison operator as Python writes it, for the generated kernels and screen
+PYTHON_OPERATORS = {"eq": "==", "is": "==", "ne": "!=", "gte": ">=", "gt": ">", "lte": "<=", "lt": "<", "in": "in"}
+
+
 def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[Facts, Facts | None], bool | None]:
     """A closure equivalent to :func:`evaluate_leaf` for one leaf, for the engine's hot path."""
     op, value, name = leaf.op, leaf.value, leaf.fact
@@ -142,8 +146,19 @@ def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[
             return None if values is None else wanted.isdisjoint(values) is negate  # type: ignore[arg-type]
 
         return has
-    if op == "gt_fact":
-        return lambda facts, event: evaluate_leaf(leaf, facts, event, bounds)
+    if op == "gt_fact":  # [fact, gt_fact, other fact]: no bound settles it while either is unknown
+        other_name = value
+
+        def greater_than_other(facts: Facts, event: Facts | None) -> bool | None:
+            actual = lookup(name, facts, event)
+            other = None if actual is None else lookup(other_name, facts, event)  # type: ignore[arg-type]
+            if other is None:
+                return None
+            if actual.__class__ is FigureRange or other.__class__ is FigureRange:
+                return compare_figures(actual, op, other)
+            return actual > other  # type: ignore[operator]
+
+        return greater_than_other
     compare = _COMPARE[op]
     bounded = bool(bounds) and name in bounds  # type: ignore[operator]
     if name.startswith(EVENT_PREFIX):

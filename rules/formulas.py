@@ -140,6 +140,20 @@ def _read_by(formula: Formula) -> tuple[frozenset[str], tuple[str, ...]]:
     return cached[1], cached[2]
 
 
+def formula_inputs(formula: Formula) -> tuple[str, ...]:
+    """The facts a computed formula reads (``event.x`` kept as written), sorted."""
+    return _read_by(formula)[1]
+
+
+def reads_with_bounds(formula: Formula, bounds: dict[str, str]) -> frozenset[str]:
+    """Every fact whose value can change what ``formula`` yields: those it reads (``event.x`` kept as
+    written) and the wholes bounding them (an unknown part is probed up to its whole)."""
+    if isinstance(formula, Fixed | Capped | Unspecified):
+        return frozenset()
+    read = _read_by(formula)[0]
+    return read | {bounds[name.removeprefix(EVENT_PREFIX)] for name in read if name.removeprefix(EVENT_PREFIX) in bounds}
+
+
 EPSILON = 0.001  # just inside an open end of a range (amounts are in yuan)
 
 
@@ -280,7 +294,7 @@ def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> A
     if isinstance(formula, Fixed | Capped | Unspecified):
         constant = evaluate_formula(formula, {})
         return lambda facts, event, event_index: constant
-    general = _remembered(formula, bounds or {})
+    general = remembered_formula(formula, bounds or {})
     if isinstance(formula, Tiers):
         return _compile_tiers(formula, general)
     inputs = tuple((name.startswith(EVENT_PREFIX), name.removeprefix(EVENT_PREFIX)) for name in _read_by(formula)[1])
@@ -300,7 +314,7 @@ def compile_formula(formula: Formula, bounds: dict[str, str] | None = None) -> A
 MAX_REMEMBERED = 4096  # amounts per formula over unknown or ranged inputs
 
 
-def _remembered(formula: Formula, bounds: dict[str, str]) -> AmountOf:
+def remembered_formula(formula: Formula, bounds: dict[str, str]) -> AmountOf:
     """:func:`evaluate_formula` with what it gave for unknown or ranged inputs remembered: that depends
     only on the inputs, the figures bounding them and the event in scope, and a conversation asks
     it again turn after turn (its upper bounds probe the formula at every breakpoint)."""

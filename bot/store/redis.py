@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from datetime import UTC, datetime
 
 import redis.asyncio as aioredis
@@ -38,13 +39,14 @@ log = logging.getLogger(__name__)
 DEFAULT_KEY_PREFIX = "awardbot:"
 
 # KEYS[1] conversation hash. ARGV: expected version ('' = nothing may be stored), expected
-# incarnation, new version, new incarnation, state, updated_at, idle TTL in milliseconds.
+# incarnation, new version, new incarnation, state, updated_at, idle TTL in milliseconds, write id.
 # redis-py re-sends a command whose reply was lost (connection drop, timeout). If this very write
-# already landed (same new version, incarnation and updated_at), report success instead of a
-# conflict, or the update would re-run its transform and apply the user's message twice.
+# already landed (its write id, unique to each attempt, is stored), report success instead of a
+# conflict, or the update would re-run its transform and apply the user's message twice. Another
+# writer's attempt from the same version never matches, even at the same instant.
 _WRITE_IF_UNCHANGED_LUA = """
-local stored = redis.call('HMGET', KEYS[1], 'version', 'incarnation', 'updated_at')
-if stored[1] == ARGV[3] and stored[2] == ARGV[4] and stored[3] == ARGV[6] then
+local stored = redis.call('HMGET', KEYS[1], 'version', 'incarnation', 'write_id')
+if stored[3] and stored[3] == ARGV[8] then
   return 1
 end
 if ARGV[1] == '' then
@@ -52,10 +54,17 @@ if ARGV[1] == '' then
 elseif stored[1] ~= ARGV[1] or stored[2] ~= ARGV[2] then
   return 0
 end
-redis.call('HSET', KEYS[1], 'version', ARGV[3], 'incarnation', ARGV[4], 'state', ARGV[5], 'updated_at', ARGV[6])
+redis.call('HSET', KEYS[1], 'version', ARGV[3], 'incarnation', ARGV[4], 'state', ARGV[5], 'updated_at', ARGV[6],
+           'write_id', ARGV[8])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return 1
 """
+
+
+def _write_id() -> str:
+    """Names one write attempt (the same for redis-py's re-sends of it, new for every other attempt)."""
+    return secrets.token_hex(8)
+
 
 # KEYS: record hash, by-time sorted set, by-conversation set.
 # ARGV: record id, score, then the record hash's field/value pairs.
@@ -132,6 +141,7 @@ class RedisStore(RedisQuestions, RedisSubscriptions, Store):
                 conversation.state_json,
                 repr(conversation.updated_at),
                 str(self._idle_ttl_ms),
+                _write_id(),
             ],
         )
         return int(written) == 1

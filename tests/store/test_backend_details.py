@@ -76,20 +76,26 @@ async def test_redis_keys_layout_and_idle_ttl(redis_server: LocalRedisServer) ->
         await store.close()
 
 
-async def test_redis_write_resent_after_a_lost_reply_counts_once(redis_server: LocalRedisServer) -> None:
-    """redis-py re-sends a command whose reply was lost; the landed write must not read as a conflict."""
+async def test_redis_write_resent_after_a_lost_reply_counts_once(redis_server: LocalRedisServer,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """redis-py re-sends a command whose reply was lost; the landed write must not read as a conflict.
+    Another writer's attempt from the same version, even at the same instant, is still a conflict."""
     store = RedisStore(redis_server.url, key_prefix="resend-test:")
     try:
         created = await store.create("web:a", "[]")
         snapshot = await store._read_snapshot("web:a")
         assert snapshot.token is not None
-        written = Conversation("web:a", 2, '["once"]', time.time())
+        at = time.time()
+        written = Conversation("web:a", 2, '["once"]', at)
         incarnation = snapshot.token.incarnation
+        monkeypatch.setattr("bot.store.redis._write_id", lambda: "attempt-1")
         assert await store._write_if_unchanged(written, incarnation, expected=snapshot.token)
         assert await store._write_if_unchanged(written, incarnation, expected=snapshot.token)  # the re-send
         assert await store.get("web:a") == written
-        stale = Conversation("web:a", 2, '["other"]', time.time())
-        assert not await store._write_if_unchanged(stale, incarnation, expected=snapshot.token)
+        monkeypatch.setattr("bot.store.redis._write_id", lambda: "attempt-of-another-writer")
+        same_instant = Conversation("web:a", 2, '["other"]', at)
+        assert not await store._write_if_unchanged(same_instant, incarnation, expected=snapshot.token)
+        assert await store.get("web:a") == written
         assert created.version == 1
     finally:
         await store.delete_conversation("web:a")
