@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from types import CodeType
 from typing import TYPE_CHECKING
 
 from rules.conditions import EVENT_PREFIX, PYTHON_OPERATORS, compile_leaf, leaf_missing
@@ -206,6 +207,20 @@ def generated_source(compiled: CompiledRule) -> str:
     return "\n".join(lines) + "\n"
 
 
+_CODE: dict[tuple[str, str], CodeType] = {}
+"""Compiled kernel sources: a ruleset compiled again (another version, a test's variant) mostly repeats them."""
+MAX_CODE = 4096
+
+
+def _compiled_source(source: str, name: str) -> CodeType:
+    code = _CODE.get((source, name))
+    if code is None:
+        if len(_CODE) >= MAX_CODE:
+            _CODE.clear()
+        code = _CODE[(source, name)] = compile(source, name, "exec")
+    return code
+
+
 def generated_kernel(ruleset: Ruleset, compiled: CompiledRule) -> Kernel:
     """The rule's kernel as generated Python (:func:`can_generate` must hold)."""
     assert can_generate(compiled), f"{compiled.rule.rule_id}: no kernel is generated for a condition with not"
@@ -240,6 +255,6 @@ def generated_kernel(ruleset: Ruleset, compiled: CompiledRule) -> Kernel:
         namespace[f"T{index}"], namespace[f"V{index}"], namespace[f"L{index}"] = test, leaf.value, leaf
         if leaf.op in ("has", "has_any", "has_none"):
             namespace[f"W{index}"] = frozenset([leaf.value] if leaf.op == "has" else leaf.value)  # type: ignore[arg-type]
-    exec(compile(generated_source(compiled), f"<kernel {compiled.rule.rule_id}>", "exec"), namespace)  # noqa: S102
+    exec(_compiled_source(generated_source(compiled), f"<kernel {compiled.rule.rule_id}>"), namespace)  # noqa: S102
     return next(value for key, value in namespace.items() if key.startswith("kernel_"))  # type: ignore[return-value]
 
