@@ -31,7 +31,8 @@ RECORD_VERSION = 1
 MAX_ENTRIES = 200  # the oldest entries go first
 MAX_ENTRY_CHARS = 4000
 REMEMBERED_RECORDS = 256
-"""Records :class:`RecentRecords` keeps (tens of KB each): the conversations active at once in one process."""
+"""Records :class:`RecentRecords` keeps (about 60 KB each at the end of a conversation, 15 MB in all): the
+conversations active at once in one process."""
 
 
 class TranscriptEntry(BaseModel):
