@@ -17,12 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rules.conditions import (
-    EVENT_PREFIX,
     CompiledCondition,
-    Facts,
     compile_condition,
     compile_leaf,
     compile_truth,
+    missing_fact,
 )
 from rules.formulas import AmountOf, compile_formula
 from rules.kernel_source import can_generate, generated_kernel
@@ -31,6 +30,7 @@ from rules.loader import Ruleset
 from rules.schema import AllOf, Capped, Fixed, Leaf, Rule, Tiers, Unspecified, Window
 from rules.screen import (
     FactGates,
+    LeafTest,
     Screen,
     build_gates,
     district_candidates,
@@ -41,7 +41,6 @@ from rules.screen import (
     top_level_leaves,
 )
 
-LeafTest = Callable[[Facts, Facts | None], bool | None]
 FlatLeaf = tuple[LeafTest, bool, Leaf, "str | None"]  # test, near missable, leaf, the fact it misses unsettled
 
 
@@ -69,8 +68,6 @@ class CompiledRuleset:
     """The enterprise rules in bit order, their district masks, and the gates that screen them."""
 
     rules: tuple[CompiledRule, ...]  # rule i has bit 1 << i; order = the engine's reporting order
-    anywhere: int  # rules with no top-level district leaf
-    by_district: tuple[tuple[str, object, int], ...]  # (op, value, mask) of top-level district leaves
     gates: tuple[FactGates, ...]
     candidates: Callable[[object], int]  # district -> the rules whose district leaf can hold there
     screen: Screen  # facts -> the rules no gate shuts, and those with a gate left unsettled (rules.screen)
@@ -104,19 +101,13 @@ def _leaf_order(entry: FlatLeaf) -> tuple[bool, bool]:
     return near, leaf.op not in ("has", "has_any")
 
 
-def _missing_name(leaf: Leaf) -> str | None:
-    """What an unsettled leaf on a profile fact misses: that fact (unknown, or known as a range
-    straddling the threshold). None: it depends (an event's fact, a comparison of two facts)."""
-    return None if leaf.op == "gt_fact" or leaf.fact.startswith(EVENT_PREFIX) else leaf.fact
-
-
 def _compile_rule(ruleset: Ruleset, rule: Rule, windows: list[Window]) -> CompiledRule:
     cond = rule.conditions
     district_leaf = next((leaf for leaf in top_level_leaves(rule) if leaf.fact == "district"
                           and leaf.op in ("eq", "ne")), None) if isinstance(cond, AllOf) else None
     flat = ungated = nested = holds = None
     if isinstance(cond, AllOf) and all(isinstance(part, Leaf) for part in cond.all):
-        leaves = [(compile_leaf(leaf, ruleset.fact_bounds), near_missable(ruleset, leaf), leaf, _missing_name(leaf))
+        leaves = [(compile_leaf(leaf, ruleset.fact_bounds), near_missable(ruleset, leaf), leaf, missing_fact(leaf))
                   for leaf in cond.all if leaf is not district_leaf]
         flat = tuple(sorted(leaves, key=_leaf_order))  # type: ignore[arg-type]
         ungated = tuple(entry for entry in flat if not is_gate(ruleset, entry[2], district_leaf))
@@ -161,6 +152,5 @@ def compile_ruleset(ruleset: Ruleset, generated: bool = True) -> CompiledRuleset
     per_event = sum(1 << bit for bit, c in enumerate(ordered) if c.per_event)
     screen = (generated_screen if generated else interpreted_screen)(gates, candidates, per_event)
     return CompiledRuleset(
-        tuple(ordered), anywhere, by_district, gates, candidates, screen, tuple(windows),
-        per_event,
+        tuple(ordered), gates, candidates, screen, tuple(windows), per_event,
         {rule.rule_id: stacking_subject(ruleset, rule) for rule in ruleset.rules}, kernels)

@@ -116,6 +116,11 @@ _COMPARE: dict[str, Callable[[object, object], bool]] = {
 }
 
 
+def wanted_items(leaf: Leaf) -> frozenset:
+    """The items a ``has`` / ``has_any`` / ``has_none`` leaf looks for in its list."""
+    return frozenset([leaf.value] if leaf.op == "has" else leaf.value)  # type: ignore[arg-type]
+
+
 #: each comparison operator as Python writes it, for the generated kernels and screen
 PYTHON_OPERATORS = {"eq": "==", "is": "==", "ne": "!=", "gte": ">=", "gt": ">", "lte": "<=", "lt": "<", "in": "in"}
 
@@ -124,7 +129,7 @@ def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[
     """A closure equivalent to :func:`evaluate_leaf` for one leaf, for the engine's hot path."""
     op, value, name = leaf.op, leaf.value, leaf.fact
     if op in ("has", "has_any", "has_none"):
-        wanted = frozenset([value] if op == "has" else value)  # type: ignore[arg-type]
+        wanted = wanted_items(leaf)
         negate = op == "has_none"
         if name in HELD_IMPLIED_BY or name in NEW_BOUNDED_BY:
             implied, bound = HELD_IMPLIED_BY.get(name), NEW_BOUNDED_BY.get(name)
@@ -179,6 +184,13 @@ def compile_leaf(leaf: Leaf, bounds: dict[str, str] | None = None) -> Callable[[
         return compare_figures(actual, op, value) if actual.__class__ is FigureRange else compare(actual, value)
 
     return test
+
+
+def missing_fact(leaf: Leaf) -> str | None:
+    """What an unsettled leaf on a profile fact misses: that fact (unknown, or known as a range
+    straddling the threshold), as :func:`leaf_missing` names it. None: it depends (an event's fact, a
+    comparison of two facts)."""
+    return None if leaf.op == "gt_fact" or leaf.fact.startswith(EVENT_PREFIX) else leaf.fact
 
 
 def leaf_missing(leaf: Leaf, facts: Facts, event: Facts | None, event_index: int | None) -> list[str]:

@@ -20,7 +20,14 @@ import itertools
 from types import CodeType
 from typing import TYPE_CHECKING
 
-from rules.conditions import EVENT_PREFIX, PYTHON_OPERATORS, compile_leaf, leaf_missing
+from rules.conditions import (
+    EVENT_PREFIX,
+    PYTHON_OPERATORS,
+    compile_leaf,
+    leaf_missing,
+    missing_fact,
+    wanted_items,
+)
 from rules.formula_source import amount_lines
 from rules.formulas import Amount, remembered_formula
 from rules.kernels import NO_EVENT, Kernel, missing_of, near_misses_by_leaf
@@ -48,22 +55,38 @@ def _parts(cond: AllOf | AnyOf) -> list[Condition]:
     return cond.all if isinstance(cond, AllOf) else cond.any
 
 
+MEMBERSHIP = ("has", "has_any", "has_none")
+
+
+def leaf_constant(leaf: Leaf) -> object:
+    """What a leaf's written-out test compares with: the items it looks for, or its value."""
+    return wanted_items(leaf) if leaf.op in MEMBERSHIP else leaf.value
+
+
+def known_value_test_lines(leaf: Leaf, constant: str, target: str) -> list[str] | None:
+    """Source that sets ``target`` to the leaf's test on the known (not None) value ``a`` of its fact,
+    as :func:`rules.conditions.compile_leaf` would (``constant``: the name holding :func:`leaf_constant`);
+    ``None`` for a comparison of two facts."""
+    if leaf.op in MEMBERSHIP:
+        return [f"{target} = {constant}.isdisjoint(a) is {leaf.op == 'has_none'}"]
+    if leaf.op in PYTHON_OPERATORS:
+        return ["if a.__class__ is FigureRange:", f"    {target} = compare_figures(a, {leaf.op!r}, {constant})",
+                "else:", f"    {target} = a {PYTHON_OPERATORS[leaf.op]} {constant}"]
+    return None
+
+
 def _leaf_test_lines(index: int, leaf: Leaf, target: str = "t") -> list[str]:
-    """Source that sets ``target`` to the leaf's three-valued test (as :func:`rules.conditions.compile_leaf`)."""
-    op, name = leaf.op, leaf.fact
-    if op in ("has", "has_any", "has_none"):  # on a profile list, as compile_leaf reads it
-        return [f"a = get({name!r})", "if a is None:", f"    {target} = T{index}(facts, event)",
-                "else:", f"    {target} = W{index}.isdisjoint(a) is {op == 'has_none'}"]
-    if op in PYTHON_OPERATORS:
-        if name.startswith(EVENT_PREFIX):
-            read = f"a = None if event is None else event.get({name.removeprefix(EVENT_PREFIX)!r})"
-        else:
-            read = f"a = get({name!r})"
-        return [read,
-                "if a is None:", f"    {target} = T{index}(facts, event)",
-                "elif a.__class__ is FigureRange:", f"    {target} = compare_figures(a, {op!r}, V{index})",
-                "else:", f"    {target} = a {PYTHON_OPERATORS[op]} V{index}"]
-    return [f"{target} = T{index}(facts, event)"]
+    """Source that sets ``target`` to the leaf's three-valued test: written out on a known value; the
+    compiled leaf ``T{index}`` when the value is unknown (another fact may settle it: an implied title,
+    a bounded part) and for a comparison of two facts."""
+    known = known_value_test_lines(leaf, f"V{index}", target)
+    if known is None:
+        return [f"{target} = T{index}(facts, event)"]
+    if leaf.op in MEMBERSHIP or not leaf.fact.startswith(EVENT_PREFIX):  # membership reads the profile list
+        read = f"a = get({leaf.fact!r})"
+    else:
+        read = f"a = None if event is None else event.get({leaf.fact.removeprefix(EVENT_PREFIX)!r})"
+    return [read, "if a is None:", f"    {target} = T{index}(facts, event)", "else:", *_indented(known)]
 
 
 def _indented(lines: list[str], depth: int = 1) -> list[str]:
@@ -140,7 +163,7 @@ def _nested_condition_lines(compiled: CompiledRule, skip: str) -> list[str]:
     def missing_lines(cond: Condition) -> list[str]:
         if isinstance(cond, Leaf):
             index = int(collect[id(cond)][1:])
-            name = None if cond.op == "gt_fact" or cond.fact.startswith(EVENT_PREFIX) else cond.fact
+            name = missing_fact(cond)
             add = [f"    if {name!r} not in missing:", f"        missing.append({name!r})"] if name is not None else [
                 f"    missing.extend(m for m in leaf_missing(L{index}, facts, event, event_index) if m not in missing)"]
             return [f"if t{index} is None:", *add]
@@ -252,9 +275,7 @@ def generated_kernel(ruleset: Ruleset, compiled: CompiledRule) -> Kernel:
         namespace["TIERS"] = tuple(compiled.rule.formula.tiers)
         namespace["TIER_LOWS"] = [tier.min for tier in compiled.rule.formula.tiers]
     for index, (test, leaf) in enumerate(zip(tests, leaves, strict=True)):
-        namespace[f"T{index}"], namespace[f"V{index}"], namespace[f"L{index}"] = test, leaf.value, leaf
-        if leaf.op in ("has", "has_any", "has_none"):
-            namespace[f"W{index}"] = frozenset([leaf.value] if leaf.op == "has" else leaf.value)  # type: ignore[arg-type]
+        namespace[f"T{index}"], namespace[f"V{index}"], namespace[f"L{index}"] = test, leaf_constant(leaf), leaf
     exec(_compiled_source(generated_source(compiled), f"<kernel {compiled.rule.rule_id}>"), namespace)  # noqa: S102
     return next(value for key, value in namespace.items() if key.startswith("kernel_"))  # type: ignore[return-value]
 

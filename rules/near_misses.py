@@ -48,16 +48,11 @@ def near_miss_of(ruleset: Ruleset, rule: Rule, leaf: Leaf, amount_of: AmountOf, 
             return None
         # the amount at the bumped figure: the same as now when the formula reads neither it nor a bound of it
         patched = not constant and name in reads_with_bounds(rule.formula, bounds)
-        threshold_value = float(needed)  # type: ignore[arg-type]
-        reach = info.near_miss * max(threshold_value, 1)
-        step = 1 if op == "gt" else 0
 
         def threshold(near: list[tuple], facts: Facts, event: Facts | None, event_index: int | None) -> None:
             current = (event.get(fact) if event else None) if in_event else facts.get(name)
-            if current is None:
-                return
-            gap = threshold_value - near_point(current) + step  # as reachable_gap
-            if not 0 < gap <= reach:
+            gap = reachable_gap(info, op, needed, current)
+            if gap is None:
                 return
             if not patched:
                 amount = amount_of(facts, event, event_index)

@@ -27,6 +27,7 @@ from rules.conditions import (
     Facts,
     compile_leaf,
 )
+from rules.kernel_source import known_value_test_lines, leaf_constant
 from rules.loader import Ruleset
 from rules.ranges import FigureRange, compare_figures
 from rules.schema import AllOf, Leaf, Rule
@@ -198,13 +199,7 @@ def interpreted_screen(gates: tuple[FactGates, ...], candidates: Callable[[objec
 
 def _known_test_lines(group: int, index: int, leaf: Leaf) -> list[str]:
     """Set ``t`` to a gate's test on the known value ``a`` of its fact."""
-    name = f"V{group}_{index}"
-    if leaf.op in ("has", "has_any", "has_none"):
-        return [f"t = {name}.isdisjoint(a) is {leaf.op == 'has_none'}"]
-    if leaf.op in PYTHON_OPERATORS:
-        return ["if a.__class__ is FigureRange:", f"    t = compare_figures(a, {leaf.op!r}, {name})",
-                "else:", f"    t = a {PYTHON_OPERATORS[leaf.op]} {name}"]
-    return [f"t = T{group}_{index}(facts, None)"]
+    return known_value_test_lines(leaf, f"V{group}_{index}", "t") or [f"t = T{group}_{index}(facts, None)"]
 
 
 def screen_source(gates: tuple[FactGates, ...]) -> str:
@@ -248,7 +243,6 @@ def generated_screen(gates: tuple[FactGates, ...], candidates: Callable[[object]
         namespace[f"ALL_TESTS{number}"] = group.all_tests
         for index, ((test, _), leaf) in enumerate(zip(group.tests, group.test_leaves, strict=True)):
             namespace[f"T{number}_{index}"] = test
-            namespace[f"V{number}_{index}"] = frozenset([leaf.value] if leaf.op == "has" else leaf.value) \
-                if leaf.op in ("has", "has_any", "has_none") else leaf.value  # type: ignore[arg-type]
+            namespace[f"V{number}_{index}"] = leaf_constant(leaf)
     exec(compile(screen_source(gates), "<screen>", "exec"), namespace)  # noqa: S102  (our own source)
     return namespace["screen"]  # type: ignore[return-value]
