@@ -189,13 +189,13 @@ class RecentRecords:
     def dump(self, key: str, record: SessionRecord) -> str:
         entries = record.transcript[-MAX_ENTRIES:]
         before = self._written.get(key)
-        if before is not None and _starts_with(entries, before.entries):
-            added = entries[len(before.entries):]
-            transcript_json = (before.transcript_json if not added else _TRANSCRIPT.dump_json(added).decode()
-                               if not before.entries else
-                               f"{before.transcript_json[:-1]},{_TRANSCRIPT.dump_json(added).decode()[1:]}")
-        else:
+        if before is None or not before.entries or not _starts_with(entries, before.entries):
             transcript_json = _TRANSCRIPT.dump_json(entries).decode()
+        elif len(entries) == len(before.entries):
+            transcript_json = before.transcript_json  # nothing added
+        else:  # the entries written before, then the new ones: "[a,b]" + "[c]" → "[a,b,c]"
+            added = _TRANSCRIPT.dump_json(entries[len(before.entries):]).decode()
+            transcript_json = f"{before.transcript_json[:-1]},{added[1:]}"
         text = record._json_with(transcript_json)
         self._written[key] = _Written(text, _copy(record), tuple(entries), transcript_json)
         self._written.move_to_end(key)

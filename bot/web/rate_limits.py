@@ -82,20 +82,18 @@ def limiter_of(request: Request) -> RateLimiter:
 async def limit_client(request: Request) -> None:
     """Every /api request, per client address."""
     limiter = limiter_of(request)
-    if limiter.enabled:
-        await limiter.hit(limiter.per_client, "client", client_address(request))
+    await limiter.hit(limiter.per_client, "client", client_address(request))
 
 
 async def limit_new_session(request: Request) -> None:
     limiter = limiter_of(request)
-    if limiter.enabled:
-        await limiter.hit(limiter.new_sessions, "new-session", client_address(request))
+    await limiter.hit(limiter.new_sessions, "new-session", client_address(request))
 
 
 async def limit_session(request: Request, session_id: str) -> None:
     """Messages to one conversation (whoever sends them)."""
     limiter = limiter_of(request)
-    if limiter.enabled:  # else not even the id's hash: this runs on every turn
+    if limiter.enabled:  # hit() checks this too; here it also spares the id's hash on every turn
         await limiter.hit(limiter.per_session, "session", hashlib.sha256(session_id.encode()).hexdigest()[:32])
 
 
