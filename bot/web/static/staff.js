@@ -7,14 +7,8 @@
   "use strict";
   var DEBOUNCE_MS = 250;
   var LIMIT = 10;
-  var script = document.currentScript;
-  var locale = script.getAttribute("data-locale") === "en" ? "en" : "zh-CN";
-  var apiBase = new URL(script.src, location.href).href.replace(/\/static\/staff\.js([?#].*)?$/, "");
-  var strings = JSON.parse(document.getElementById("faq-strings").textContent);
-  var common = window.awardbotStaff;
-  var s = common.texts(strings);
-  var el = common.el;
-  var counted = common.plural(locale);
+  var page = window.awardbotStaff.page(document.currentScript, "faq-strings");
+  var locale = page.locale, apiBase = page.apiBase, s = page.s, el = page.el, counted = page.counted;
   var input = document.getElementById("faq-query");
   var status = document.getElementById("faq-status");
   var list = document.getElementById("faq-results");

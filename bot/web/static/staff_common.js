@@ -1,7 +1,8 @@
 /*
  * What the staff page's three scripts share (staff.js: FAQ search, staff_questions.js: open
- * questions, staff_overview.js: the overview): the page's strings with {name} filled in, awardbot's
- * one plural rule, and elements made with text only (never HTML). Loaded first (deferred, in order).
+ * questions, staff_overview.js: the overview): how each starts (language, API base, strings), the
+ * page's strings with {name} filled in, awardbot's one plural rule, and elements made with text only
+ * (never HTML). Loaded first (deferred, in order).
  */
 window.awardbotStaff = (function () {
   "use strict";
@@ -27,5 +28,18 @@ window.awardbotStaff = (function () {
     return node;
   }
 
-  return { texts: texts, plural: plural, el: el };
+  /* What each script starts from: its page's language, the API's base (where the script was served
+     from), its strings (the JSON block with id stringsId) and the helpers above bound to them. */
+  function page(script, stringsId) {
+    var locale = script.getAttribute("data-locale") === "en" ? "en" : "zh-CN";
+    return {
+      locale: locale,
+      apiBase: new URL(script.src, location.href).href.replace(/\/static\/[^\/?#]+\.js([?#].*)?$/, ""),
+      s: texts(JSON.parse(document.getElementById(stringsId).textContent)),
+      counted: plural(locale),
+      el: el
+    };
+  }
+
+  return { texts: texts, plural: plural, el: el, page: page };
 })();

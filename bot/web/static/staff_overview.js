@@ -10,13 +10,8 @@
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
   var WIDTH = 720, HEIGHT = 240, TOP = 34, BOTTOM = 28, SIDE = 8;
-  var script = document.currentScript;
-  var locale = script.getAttribute("data-locale") === "en" ? "en" : "zh-CN";
-  var apiBase = new URL(script.src, location.href).href.replace(/\/static\/staff_overview\.js([?#].*)?$/, "");
-  var strings = JSON.parse(document.getElementById("overview-strings").textContent);
-  var common = window.awardbotStaff;
-  var s = common.texts(strings);
-  var el = common.el;
+  var page = window.awardbotStaff.page(document.currentScript, "overview-strings");
+  var locale = page.locale, apiBase = page.apiBase, s = page.s, el = page.el;
   var form = document.getElementById("overview-form");
   var tokenInput = document.getElementById("overview-token");
   var weeksSelect = document.getElementById("overview-weeks");

@@ -9,14 +9,8 @@
  */
 (function () {
   "use strict";
-  var script = document.currentScript;
-  var locale = script.getAttribute("data-locale") === "en" ? "en" : "zh-CN";
-  var apiBase = new URL(script.src, location.href).href.replace(/\/static\/staff_questions\.js([?#].*)?$/, "");
-  var strings = JSON.parse(document.getElementById("sq-strings").textContent);
-  var common = window.awardbotStaff;
-  var s = common.texts(strings);
-  var el = common.el;
-  var counted = common.plural(locale);
+  var page = window.awardbotStaff.page(document.currentScript, "sq-strings");
+  var locale = page.locale, apiBase = page.apiBase, s = page.s, el = page.el, counted = page.counted;
   var byId = function (id) { return document.getElementById(id); };
   var ui = {
     tokenForm: byId("sq-token-form"), token: byId("sq-token"), status: byId("sq-status"), refresh: byId("sq-refresh"),
